@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['tests/**/*.test.ts'],
+    // Property tests play whole exercises; this machine has 2 slow cores.
+    testTimeout: 60_000,
+    hookTimeout: 60_000,
+  },
+});
