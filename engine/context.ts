@@ -1,0 +1,102 @@
+/**
+ * What every rule sees while a step runs: the step's working copy of the state (see fork.ts),
+ * the scenario, the PRNG, and the event list being written.
+ */
+import type { Audience, EngineEvent, EngineEventKind } from './events.js';
+import { resolve, round6, type Explanation, type Modifier } from './resolution.js';
+import type { Rng } from './rng.js';
+import type { ActionTuningDef, EffectDef, Scenario } from './scenario/schema.js';
+import { own, type SessionState } from './state.js';
+
+export interface StepContext {
+  readonly s: SessionState;
+  readonly scenario: Scenario;
+  readonly rng: Rng;
+  readonly events: EngineEvent[];
+}
+
+const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
+/** Factor values are stored to 4 decimals: readable, and exact to replay on any machine. */
+const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
+
+export function emit(
+  ctx: StepContext,
+  kind: EngineEventKind,
+  text: string,
+  audience: Audience = 'all',
+  extra: Pick<EngineEvent, 'subject' | 'team' | 'explanation'> = {},
+): void {
+  ctx.events.push({ kind, turn: ctx.s.turn, audience, text, ...extra });
+}
+
+export function setFactor(ctx: StepContext, factor: string, value: number): void {
+  ctx.s.public.factors[factor] = round4(clamp01(value));
+}
+
+export function adjustSupport(ctx: StepContext, id: string, delta: number): void {
+  const team = own(ctx.s.teams, id);
+  if (team) team.support = round4(clamp01(team.support + delta));
+  else if (Object.hasOwn(ctx.s.control.unscSupport, id)) {
+    ctx.s.control.unscSupport[id] = round4(clamp01((ctx.s.control.unscSupport[id] ?? 0) + delta));
+  }
+}
+
+/** Applies an effect; resources never go below zero. Returns a short description. */
+export function applyEffect(ctx: StepContext, effect: EffectDef | undefined): string {
+  if (!effect) return '';
+  const parts: string[] = [];
+  for (const [f, d] of Object.entries(effect.factors ?? {})) {
+    setFactor(ctx, f, (ctx.s.public.factors[f] ?? 0) + d);
+    parts.push(`${f} ${d >= 0 ? '+' : '−'}${Math.abs(d)}`);
+  }
+  for (const [r, d] of Object.entries(effect.resources ?? {})) {
+    ctx.s.public.resources[r] = round6(Math.max(0, (ctx.s.public.resources[r] ?? 0) + d));
+    parts.push(`${r} ${d >= 0 ? '+' : '−'}${Math.abs(d)}`);
+  }
+  for (const [id, d] of Object.entries(effect.support ?? {})) adjustSupport(ctx, id, d);
+  const text = effect.message ?? '';
+  return [text, parts.length ? `(${parts.join(', ')})` : ''].filter(Boolean).join(' ');
+}
+
+/** True if the team can pay an action's cost. */
+export function canAfford(s: SessionState, cost: Readonly<Record<string, number>>): boolean {
+  return Object.entries(cost).every(([r, c]) => (s.public.resources[r] ?? 0) >= c);
+}
+
+export function pay(ctx: StepContext, cost: Readonly<Record<string, number>>): void {
+  for (const [r, c] of Object.entries(cost)) {
+    ctx.s.public.resources[r] = round6((ctx.s.public.resources[r] ?? 0) - c);
+  }
+}
+
+/**
+ * Resolves a built-in action or inject with the resolution formula, reports it with its
+ * explanation, and returns the explanation.
+ */
+export function roll(
+  ctx: StepContext,
+  what: { subject: string; title: string; team?: string; audience?: Audience },
+  tuning: Pick<ActionTuningDef, 'base' | 'weights'>,
+  modifiers: readonly Modifier[] = [],
+  forced?: { outcome: 'success' | 'failure'; reason: string },
+): Explanation {
+  const explanation = resolve(
+    {
+      base: tuning.base,
+      weights: tuning.weights,
+      factors: ctx.s.public.factors,
+      modifiers,
+      floor: ctx.scenario.resolution.floor,
+      ceiling: ctx.scenario.resolution.ceiling,
+    },
+    ctx.rng,
+    forced,
+  );
+  // The explanation's text is rendered by describeEvent when someone reads it, not here.
+  emit(ctx, 'resolution', what.title, what.audience ?? 'all', {
+    subject: what.subject,
+    explanation,
+    ...(what.team === undefined ? {} : { team: what.team }),
+  });
+  return explanation;
+}

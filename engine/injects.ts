@@ -1,0 +1,135 @@
+/**
+ * Injects (scenario events): scheduled by turn or phase, conditional on state, and
+ * hip-pocket ones the facilitator fires. An inject with a resolution stays active for the
+ * turn, so teams can commit contingents, and is resolved when the turn ends.
+ */
+import { applyEffect, emit, roll, type StepContext } from './context.js';
+import type { Audience } from './events.js';
+import { phaseOf } from './phase.js';
+import type { Modifier } from './resolution.js';
+import type { ConditionDef, ScenarioEventDef } from './scenario/schema.js';
+import type { SessionState } from './state.js';
+import { lookup } from './scenario/lookup.js';
+
+/** Kinds of inject where ROE and a Chapter VII mandate change the chance of success. */
+const FORCE_KINDS = new Set(['insurgentAttack', 'spoiler', 'piracy']);
+
+export function audienceOf(def: ScenarioEventDef): Audience {
+  if (def.visibility === 'public') return 'all';
+  if (def.visibility === 'control') return 'control';
+  return def.visibility;
+}
+
+export function conditionHolds(s: SessionState, c: ConditionDef): boolean {
+  const value =
+    c.factor !== undefined
+      ? s.public.factors[c.factor]
+      : c.resource !== undefined
+        ? s.public.resources[c.resource]
+        : undefined;
+  if (value !== undefined) {
+    if (c.atLeast !== undefined && value < c.atLeast) return false;
+    if (c.below !== undefined && value >= c.below) return false;
+  }
+  if (c.turn?.atLeast !== undefined && s.turn < c.turn.atLeast) return false;
+  if (c.turn?.below !== undefined && s.turn >= c.turn.below) return false;
+  if (c.phase !== undefined && phaseOf(s) !== c.phase) return false;
+  if (c.fired !== undefined && !s.injects.fired[c.fired]) return false;
+  if (c.notFired !== undefined && s.injects.fired[c.notFired]) return false;
+  return true;
+}
+
+export function fireInject(
+  ctx: StepContext,
+  def: ScenarioEventDef,
+  by: 'scenario' | 'facilitator',
+): void {
+  const { s } = ctx;
+  s.injects.fired[def.id] = (s.injects.fired[def.id] ?? 0) + 1;
+  const audience = audienceOf(def);
+  const how = by === 'facilitator' ? ' (fired by the white cell)' : '';
+  emit(ctx, 'inject', `INJECT ${def.title}${how}: ${def.description}`.trim(), audience, {
+    subject: def.id,
+  });
+  const always = applyEffect(ctx, def.effects.always);
+  if (always) emit(ctx, 'effect', `${def.title}: ${always}`, audience, { subject: def.id });
+  if (def.resolution) s.injects.active[def.id] = { id: def.id, firedTurn: s.turn, responders: [] };
+}
+
+/** At the start of a turn: every non-hip-pocket inject whose trigger holds may fire. */
+export function triggerInjects(ctx: StepContext): void {
+  const { s } = ctx;
+  for (const def of ctx.scenario.events) {
+    const t = def.trigger;
+    if (t.hipPocket || (s.injects.fired[def.id] ?? 0) >= t.repeat) continue;
+    if (def.id in s.injects.active) continue;
+    if (t.turn !== undefined && s.turn !== t.turn) continue;
+    if (t.phase !== undefined && phaseOf(s) !== t.phase) continue;
+    if (t.when && !t.when.every((c) => conditionHolds(s, c))) continue;
+    if (t.chance !== undefined && ctx.rng.next() >= t.chance) continue;
+    fireInject(ctx, def, 'scenario');
+  }
+}
+
+function gapIn(ctx: StepContext, capability: string): boolean {
+  return ctx.scenario.forceGeneration.cjsor.some(
+    (slot) => slot.capability === capability && (ctx.s.public.cjsor[slot.id] ?? 0) < slot.required,
+  );
+}
+
+export function injectModifiers(
+  ctx: StepContext,
+  def: ScenarioEventDef,
+  responders: number,
+): Modifier[] {
+  const mods: Modifier[] = [];
+  const { s } = ctx;
+  if (def.response && responders === 0) {
+    mods.push({ label: 'no contingent responded', value: -def.response.unansweredPenalty });
+  }
+  if (def.response?.capability && gapIn(ctx, def.response.capability)) {
+    mods.push({
+      label: `CJSOR gap in ${def.response.capability}`,
+      value: -ctx.scenario.forceGeneration.gapPenalty,
+    });
+  }
+  if (FORCE_KINDS.has(def.kind)) {
+    if (s.public.roe === 'robust') {
+      mods.push({ label: 'robust ROE', value: ctx.scenario.roe.robustSecurityBonus });
+    } else if (s.public.roe === 'restrictive') {
+      mods.push({ label: 'restrictive ROE', value: -ctx.scenario.roe.restrictiveSecurityPenalty });
+    }
+    if (s.public.mandate.chapter === 'VII')
+      mods.push({ label: 'Chapter VII mandate', value: 0.05 });
+  }
+  return mods;
+}
+
+/** At the end of a turn: every active inject is resolved (or decided by an override). */
+export function resolveActiveInjects(ctx: StepContext): void {
+  const { s } = ctx;
+  for (const id of Object.keys(s.injects.active).sort()) {
+    const active = s.injects.active[id];
+    const def = lookup(ctx.scenario).event.get(id);
+    if (!active || !def?.resolution) continue;
+    const forced = s.control.overrides[id];
+    const explanation = roll(
+      ctx,
+      { subject: id, title: def.title, audience: audienceOf(def) },
+      def.resolution,
+      injectModifiers(ctx, def, active.responders.length),
+      forced,
+    );
+    const text = applyEffect(
+      ctx,
+      explanation.outcome === 'success' ? def.effects.success : def.effects.failure,
+    );
+    if (text) emit(ctx, 'effect', `${def.title}: ${text}`, audienceOf(def), { subject: id });
+    for (const c of active.responders) {
+      const contingent = s.force.contingents[c];
+      if (contingent) contingent.committedTo = null;
+    }
+    delete s.injects.active[id];
+    delete s.control.overrides[id];
+  }
+}

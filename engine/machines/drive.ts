@@ -1,0 +1,82 @@
+/**
+ * Machines run through XState's pure `transition()`; their snapshots live in the session
+ * state as plain data ({ value, context, status }) so the state stays JSON and hashable.
+ */
+import {
+  initialTransition,
+  transition,
+  type AnyMachineSnapshot,
+  type AnyStateMachine,
+  type EventObject,
+  type StateValue,
+} from 'xstate';
+
+export interface PersistedMachine<C = unknown> {
+  readonly value: StateValue;
+  readonly context: C;
+  readonly status: 'active' | 'done' | 'error' | 'stopped';
+}
+
+export function startMachine(machine: AnyStateMachine, input: unknown): PersistedMachine {
+  const [snapshot] = initialTransition(machine, input) as [AnyMachineSnapshot, unknown];
+  return {
+    value: snapshot.value as StateValue,
+    context: snapshot.context as unknown,
+    status: snapshot.status,
+  };
+}
+
+/**
+ * Sends one event; returns the same object when the machine ignored it. The event type is
+ * checked by each caller's typed wrapper (see engine/machines/index.ts).
+ */
+export function sendTo(
+  machine: AnyStateMachine,
+  persisted: PersistedMachine,
+  event: EventObject,
+): PersistedMachine {
+  // The JSON doubles as the memo key and as a private copy for XState to work on.
+  const value = JSON.stringify(persisted.value);
+  const context = JSON.stringify(persisted.context);
+  const key = `${machine.id}|${value}|${context}|${JSON.stringify(event)}`;
+  const hit = memo.get(key);
+  if (hit !== undefined) return hit === UNCHANGED ? persisted : hit;
+  const current = machine.resolveState({
+    value: JSON.parse(value) as StateValue,
+    context: JSON.parse(context) as unknown,
+  });
+  const [next] = transition(machine, current, event) as [AnyMachineSnapshot, unknown];
+  const changed = next.value !== current.value || next.context !== current.context;
+  const result: PersistedMachine = changed
+    ? Object.freeze({
+        value: next.value as StateValue,
+        context: next.context as unknown,
+        status: next.status,
+      })
+    : persisted;
+  if (memo.size >= MEMO_LIMIT) memo.clear();
+  memo.set(key, changed ? result : UNCHANGED);
+  return result;
+}
+
+/**
+ * `transition()` is a pure function of (machine, snapshot, event) and costs ~30 µs here, while
+ * batches replay the same few transitions thousands of times; so results are memoised. The
+ * cache changes no outcome, only how fast it is reached.
+ */
+const memo = new Map<string, PersistedMachine | typeof UNCHANGED>();
+const UNCHANGED = Symbol('unchanged');
+const MEMO_LIMIT = 10_000;
+
+/** True if the machine's current state is `path` or inside it (dotted, e.g. "unsc.voting"). */
+export function inState(persisted: PersistedMachine, path: string): boolean {
+  const label = stateLabel(persisted.value);
+  return label === path || label.startsWith(`${path}.`);
+}
+
+/** "unsc.voting" for { unsc: 'voting' }. */
+export function stateLabel(value: StateValue): string {
+  if (typeof value === 'string') return value;
+  const [key, child] = Object.entries(value)[0] ?? ['', undefined];
+  return child === undefined ? key : `${key}.${stateLabel(child)}`;
+}

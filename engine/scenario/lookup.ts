@@ -1,0 +1,35 @@
+/** Id lookups over a scenario, built once per scenario object (scenarios are immutable). */
+import type { Scenario, ScenarioEventDef, ScenarioTeam } from './schema.js';
+
+export interface ScenarioLookup {
+  readonly team: ReadonlyMap<string, ScenarioTeam>;
+  readonly event: ReadonlyMap<string, ScenarioEventDef>;
+  readonly slot: ReadonlyMap<string, Scenario['forceGeneration']['cjsor'][number]>;
+  readonly member: ReadonlyMap<string, NonNullable<Scenario['unsc']>['members'][number]>;
+  /** The id of the alliance team (the schema requires exactly one). */
+  readonly alliance: string;
+  /** Display names of teams and Council members. */
+  readonly name: ReadonlyMap<string, string>;
+}
+
+const cache = new WeakMap<Scenario, ScenarioLookup>();
+
+export function lookup(sc: Scenario): ScenarioLookup {
+  let l = cache.get(sc);
+  if (!l) {
+    const members = sc.unsc?.members ?? [];
+    l = {
+      team: new Map(sc.teams.map((t) => [t.id, t])),
+      event: new Map(sc.events.map((e) => [e.id, e])),
+      slot: new Map(sc.forceGeneration.cjsor.map((x) => [x.id, x])),
+      member: new Map(members.map((m) => [m.id, m])),
+      alliance: sc.teams.find((t) => t.kind === 'alliance')?.id ?? '',
+      name: new Map([
+        ...members.map((m) => [m.id, m.name] as const),
+        ...sc.teams.map((t) => [t.id, t.name] as const),
+      ]),
+    };
+    cache.set(sc, l);
+  }
+  return l;
+}

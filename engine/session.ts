@@ -1,0 +1,175 @@
+/**
+ * The engine's entry points: an exercise is a pure fold, state' = step(state, command).
+ */
+import { deepFreeze, fork, seal } from './fork.js';
+import { applyCommand, checkCommand } from './commands/index.js';
+import { CommandSchema, IssuerSchema, type Command } from './commands/schema.js';
+import type { StepContext } from './context.js';
+import { CommandRejectedError, reject, type Rejection } from './errors.js';
+import type { EngineEvent } from './events.js';
+import { initialMachines, stageOf } from './phase.js';
+import { Rng, seedRng } from './rng.js';
+import type { Scenario } from './scenario/schema.js';
+import type { SessionState } from './state.js';
+import { ENGINE_VERSION } from './version.js';
+
+export type StepResult =
+  | { readonly ok: true; readonly state: SessionState; readonly events: readonly EngineEvent[] }
+  | { readonly ok: false; readonly state: SessionState; readonly error: Rejection };
+
+/** The state before the first command: every team played by its default policy. */
+export function createSession(scenario: Scenario, seed: string): SessionState {
+  if (typeof seed !== 'string') throw new TypeError('seed must be a string');
+  const factors: Record<string, number> = {};
+  for (const [id, f] of Object.entries(scenario.factors)) factors[id] = f.start;
+  const resources: Record<string, number> = {};
+  for (const [id, r] of Object.entries(scenario.resources)) resources[id] = r.start;
+  const teams: SessionState['teams'] = {};
+  for (const t of scenario.teams) {
+    teams[t.id] = {
+      support: t.support,
+      control: 'policy',
+      vote: null,
+      acted: [],
+      caveats: [],
+      units: { pledged: 0, deployed: 0, byCapability: {} },
+    };
+  }
+  const unscSupport: Record<string, number> = {};
+  for (const m of scenario.unsc?.members ?? [])
+    if (m.team === undefined) unscSupport[m.id] = m.support;
+  const machines = initialMachines(scenario);
+  const cjsor: Record<string, number> = {};
+  for (const slot of scenario.forceGeneration.cjsor) cjsor[slot.id] = 0;
+  return deepFreeze({
+    format: 1,
+    engineVersion: ENGINE_VERSION,
+    scenario,
+    seed,
+    seq: 0,
+    turn: 0,
+    status: 'setup',
+    paused: false,
+    outcome: null,
+    machines,
+    stage: stageOf(machines),
+    public: {
+      factors,
+      resources,
+      history: [],
+      phaseSince: 0,
+      mandate: {
+        chapter: null,
+        withoutMandate: false,
+        votes: [],
+        nac: { deadline: null, objections: [], reservations: [] },
+        approvals: {},
+      },
+      cjsor,
+      lift: { queue: [], capacity: 0 },
+      units: { total: 0, atHome: 0, arrived: 0, deployed: 0 },
+      roe: 'balanced',
+      successStreak: 0,
+    },
+    teams,
+    force: { contingents: {}, nextId: 1 },
+    injects: { active: {}, fired: {} },
+    control: { rng: seedRng(seed), unscSupport, overrides: {} },
+  } satisfies SessionState);
+}
+
+/** Validates an untrusted command (from a file or the network). */
+export function parseCommand(
+  raw: unknown,
+): { ok: true; command: Command } | { ok: false; error: Rejection } {
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
+    return { ok: false, error: reject('malformed', 'a command is a JSON object') };
+  }
+  const { by, ...body } = raw as Record<string, unknown>;
+  const issuer = IssuerSchema.safeParse(by);
+  if (!issuer.success) {
+    return {
+      ok: false,
+      error: reject('malformed', "'by' must be facilitator, system or team:<id>"),
+    };
+  }
+  const parsed = CommandSchema.safeParse(body);
+  if (!parsed.success) {
+    const first = parsed.error.issues[0];
+    const where = first?.path.length ? `${first.path.join('.')}: ` : '';
+    return {
+      ok: false,
+      error: reject('malformed', `${where}${first?.message ?? 'invalid command'}`),
+    };
+  }
+  return { ok: true, command: { ...parsed.data, by: issuer.data } };
+}
+
+/**
+ * Applies one command. A rejected command returns the very same state object and the reason;
+ * an accepted one returns the next state (a frozen copy; the old one is untouched) and what
+ * happened.
+ */
+export function step(state: SessionState, command: unknown): StepResult {
+  return stepWith(state, command, fork, seal);
+}
+
+/**
+ * Like `step`, but changes `work` itself: for runners that own a private, unfrozen working copy
+ * (from `forkSession`) and never look back at earlier states, such as headless batches. It
+ * runs the same rules, so it reaches the same states; it only skips the copy and the freeze.
+ */
+export function stepInPlace(work: SessionState, command: unknown): StepResult {
+  return stepWith(
+    work,
+    command,
+    (s) => s,
+    (s) => s,
+  );
+}
+
+/** A private, mutable working copy of a state, for `stepInPlace`. */
+export const forkSession = (state: SessionState): SessionState => fork(state);
+
+/** Freezes a working copy when its runner is done with it. */
+export const sealSession = (work: SessionState): SessionState => seal(work);
+
+function stepWith(
+  state: SessionState,
+  command: unknown,
+  begin: (s: SessionState) => SessionState,
+  end: (s: SessionState) => SessionState,
+): StepResult {
+  const parsed = parseCommand(command);
+  if (!parsed.ok) return { ok: false, state, error: parsed.error };
+  const { by, ...body } = parsed.command;
+  const rejection = checkCommand(state, by, body);
+  if (rejection) return { ok: false, state, error: rejection };
+  const events: EngineEvent[] = [];
+  const work = begin(state);
+  const ctx: StepContext = {
+    s: work,
+    scenario: state.scenario,
+    rng: new Rng(state.control.rng),
+    events,
+  };
+  applyCommand(ctx, by, body);
+  work.seq += 1;
+  if (ctx.rng.used) work.control.rng = ctx.rng.state();
+  return { ok: true, state: end(work), events };
+}
+
+/** Replays a command log. Throws CommandRejectedError if a logged command is rejected. */
+export function replay(
+  scenario: Scenario,
+  seed: string,
+  commands: readonly unknown[],
+): SessionState {
+  let state = createSession(scenario, seed);
+  commands.forEach((c, i) => {
+    const r = step(state, c);
+    if (!r.ok) throw new CommandRejectedError(r.error, i);
+    state = r.state;
+  });
+  return state;
+}
