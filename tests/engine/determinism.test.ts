@@ -1,0 +1,57 @@
+import { fc, test } from '@fast-check/vitest';
+import { describe, expect } from 'vitest';
+import { hashState, replay, step, type SessionState } from '../../engine/index.js';
+import { playScenario } from '../../src/run/headless.js';
+import { playChoices } from '../../src/run/random-play.js';
+import { bundledScenario } from '../helpers/scenarios.js';
+
+const tape = fc.array(fc.nat({ max: 2 ** 20 }), { maxLength: 120 });
+const seed = fc.string({ minLength: 0, maxLength: 12 });
+
+describe.each(['tutorial', 'kosovo-1999'])('determinism: %s', (name) => {
+  const scenario = bundledScenario(name);
+  const runs = name === 'tutorial' ? 40 : 12;
+
+  test.prop([seed, tape], { numRuns: runs })(
+    'the same seed and commands give the same events and state hash, and replay agrees',
+    (s, choices) => {
+      const a = playChoices(scenario, s, choices);
+      const b = playChoices(scenario, s, choices);
+      expect(b.commands).toEqual(a.commands);
+      expect(hashState(b.state)).toBe(hashState(a.state));
+      expect(hashState(replay(scenario, s, a.commands))).toBe(hashState(a.state));
+    },
+  );
+
+  test.prop([seed, tape, fc.double({ min: 0, max: 1, noNaN: true })], { numRuns: runs })(
+    'a JSON save and restore mid-run ends at the same hash, with the same events',
+    (s, choices, at) => {
+      const { commands, state: end } = playChoices(scenario, s, choices);
+      const cut = Math.floor(at * commands.length);
+      let live = replay(scenario, s, commands.slice(0, cut));
+      let restored = JSON.parse(JSON.stringify(live)) as SessionState;
+      for (const c of commands.slice(cut)) {
+        const x = step(live, c);
+        const y = step(restored, c);
+        expect(x.ok && y.ok).toBe(true);
+        if (!x.ok || !y.ok) return;
+        expect(y.events).toEqual(x.events);
+        live = x.state;
+        restored = y.state;
+      }
+      expect(hashState(restored)).toBe(hashState(end));
+    },
+  );
+});
+
+describe('in-place stepping (headless runs)', () => {
+  test.prop([seed], { numRuns: 15 })(
+    'reaches the same state as pure steps, and leaves it frozen',
+    (s) => {
+      const scenario = bundledScenario('kosovo-1999');
+      const run = playScenario(scenario, s);
+      expect(hashState(replay(scenario, s, run.commands))).toBe(hashState(run.state));
+      expect(Object.isFrozen(run.state.public.factors)).toBe(true);
+    },
+  );
+});
