@@ -18,22 +18,56 @@ function copy<T>(value: T): T {
   return out as T;
 }
 
-/** A mutable working copy of `s` for one step. */
+type Partition = 'machines' | 'public' | 'teams' | 'force' | 'injects' | 'control';
+
+/** How each partition is copied when a step first touches it. */
+const copiers: { readonly [K in Partition]: (v: SessionState[K]) => SessionState[K] } = {
+  machines: (m) => ({ ...m }),
+  public: ({ history, mandate, ...rest }) => ({
+    ...copy(rest),
+    history: history.slice(),
+    mandate: { ...copy({ ...mandate, votes: [] }), votes: mandate.votes.slice() },
+  }),
+  teams: copy,
+  force: copy,
+  injects: copy,
+  control: copy,
+};
+const PARTITIONS = Object.keys(copiers) as Partition[];
+
+const settle = (work: SessionState, key: Partition, value: unknown): void => {
+  Object.defineProperty(work, key, { value, writable: true, enumerable: true, configurable: true });
+};
+
+/**
+ * A mutable working copy of `s` for one step. Each partition is copied the first time the
+ * step touches it, so a small command pays only for what it reads or changes.
+ */
 export function fork(s: SessionState): SessionState {
-  const { history, mandate, ...pub } = s.public;
-  return {
-    ...s,
-    machines: { ...s.machines },
-    public: {
-      ...copy(pub),
-      history: history.slice(),
-      mandate: { ...copy({ ...mandate, votes: [] }), votes: mandate.votes.slice() },
-    },
-    teams: copy(s.teams),
-    force: copy(s.force),
-    injects: copy(s.injects),
-    control: copy(s.control),
-  };
+  const work = { ...s };
+  for (const key of PARTITIONS) {
+    Object.defineProperty(work, key, {
+      configurable: true,
+      enumerable: true,
+      get() {
+        const value = (copiers[key] as (v: unknown) => unknown)(s[key]);
+        settle(work, key, value);
+        return value;
+      },
+      set(value: unknown) {
+        settle(work, key, value);
+      },
+    });
+  }
+  return work;
+}
+
+/** A full working copy (every partition copied now), for runners that step in place. */
+export function forkAll(s: SessionState): SessionState {
+  const work = { ...s };
+  for (const key of PARTITIONS)
+    settle(work, key, (copiers[key] as (v: unknown) => unknown)(s[key]));
+  return work;
 }
 
 /** Deep-freezes plain data, stopping at parts already frozen (the shared ones). */
@@ -45,5 +79,13 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/** Freezes a working copy once its step is done: no one can change a state after the fact. */
-export const seal = (s: SessionState): SessionState => deepFreeze(s);
+/**
+ * Freezes a working copy once its step is done: partitions the step never touched go back to
+ * the shared (already frozen) ones of `base`, the rest is frozen.
+ */
+export function seal(work: SessionState, base: SessionState): SessionState {
+  for (const key of PARTITIONS) {
+    if (Object.getOwnPropertyDescriptor(work, key)?.get) settle(work, key, base[key]);
+  }
+  return deepFreeze(work);
+}

@@ -1,7 +1,7 @@
 /**
  * The engine's entry points: an exercise is a pure fold, state' = step(state, command).
  */
-import { deepFreeze, fork, seal } from './fork.js';
+import { deepFreeze, fork, forkAll, seal } from './fork.js';
 import { applyCommand, checkCommand } from './commands/index.js';
 import { CommandSchema, IssuerSchema, type Command } from './commands/schema.js';
 import type { StepContext } from './context.js';
@@ -111,7 +111,7 @@ export function parseCommand(
  * happened.
  */
 export function step(state: SessionState, command: unknown): StepResult {
-  return stepWith(state, command, fork, seal);
+  return stepWith(state, command, fork, (work) => seal(work, state));
 }
 
 /**
@@ -129,10 +129,10 @@ export function stepInPlace(work: SessionState, command: unknown): StepResult {
 }
 
 /** A private, mutable working copy of a state, for `stepInPlace`. */
-export const forkSession = (state: SessionState): SessionState => fork(state);
+export const forkSession = (state: SessionState): SessionState => forkAll(state);
 
 /** Freezes a working copy when its runner is done with it. */
-export const sealSession = (work: SessionState): SessionState => seal(work);
+export const sealSession = (work: SessionState): SessionState => deepFreeze(work);
 
 function stepWith(
   state: SessionState,

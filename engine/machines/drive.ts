@@ -38,7 +38,12 @@ export function sendTo(
   // The JSON doubles as the memo key and as a private copy for XState to work on.
   const value = JSON.stringify(persisted.value);
   const context = JSON.stringify(persisted.context);
-  const key = `${machine.id}|${value}|${context}|${JSON.stringify(event)}`;
+  let memo = memos.get(machine);
+  if (!memo) {
+    memo = new Map();
+    memos.set(machine, memo);
+  }
+  const key = `${value}|${context}|${JSON.stringify(event)}`;
   const hit = memo.get(key);
   if (hit !== undefined) return hit === UNCHANGED ? persisted : hit;
   const current = machine.resolveState({
@@ -64,7 +69,7 @@ export function sendTo(
  * batches replay the same few transitions thousands of times; so results are memoised. The
  * cache changes no outcome, only how fast it is reached.
  */
-const memo = new Map<string, PersistedMachine | typeof UNCHANGED>();
+const memos = new WeakMap<AnyStateMachine, Map<string, PersistedMachine | typeof UNCHANGED>>();
 const UNCHANGED = Symbol('unchanged');
 const MEMO_LIMIT = 10_000;
 

@@ -3,7 +3,8 @@
  *
  * - UNSC: a draft is adopted with at least 9 affirmative votes and no negative vote from a
  *   permanent member (abstention is not a veto). A failed draft may be re-tabled while drafts
- *   remain; once blocked, the alliance may act without a mandate where the scenario allows it.
+ *   remain. Where the scenario allows it, the alliance may act without a mandate instead of
+ *   tabling a draft (Kosovo 1999) or once the Council has blocked one.
  * - NAC: consensus by silence procedure. One objection breaks silence; the draft may be
  *   re-circulated while circulations remain. Reservations are acquiescence with caveats.
  * - National approvals: done when every nation has decided; at least one must approve.

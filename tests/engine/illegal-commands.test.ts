@@ -26,7 +26,16 @@ const issuer = fc.oneof(
 );
 // Prototype names probe id lookups that would otherwise find Object.prototype members.
 const id = fc.oneof(
-  fc.constantFrom(...teams, 'nobody', 'inf-1', '', 'constructor', '__proto__', 'toString', 'hasOwnProperty'),
+  fc.constantFrom(
+    ...teams,
+    'nobody',
+    'inf-1',
+    '',
+    'constructor',
+    '__proto__',
+    'toString',
+    'hasOwnProperty',
+  ),
   fc.string({ maxLength: 8 }),
 );
 const anyCommand = fc.oneof(
@@ -80,9 +89,6 @@ const anyCommand = fc.oneof(
   ),
   fc.anything(),
 );
-
-const stateAt = (choices: number[]): SessionState =>
-  playChoices(scenario, 'illegal', choices).state;
 
 describe('illegal commands', () => {
   test.prop([fc.array(fc.nat({ max: 2 ** 20 }), { maxLength: 60 }), fc.nat(60), anyCommand], {

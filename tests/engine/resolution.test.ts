@@ -18,9 +18,7 @@ const weights = fc.dictionary(
   fc.constantFrom(...factorNames),
   fc.double({ min: -2, max: 2, noNaN: true }),
 );
-const factors = fc.record(
-  Object.fromEntries(factorNames.map((f) => [f, unit])) as Record<string, typeof unit>,
-);
+const factors = fc.record(Object.fromEntries(factorNames.map((f) => [f, unit])));
 const modifiers = fc.array(
   fc.record({ label: fc.string(), value: fc.double({ min: -0.5, max: 0.5, noNaN: true }) }),
   {
