@@ -3,7 +3,7 @@
  * the scenario, the PRNG, and the event list being written.
  */
 import type { Audience, EngineEvent, EngineEventKind } from './events.js';
-import { resolve, round6, type Explanation, type Modifier } from './resolution.js';
+import { resolve, resolveOutcome, round6, type Modifier, type Outcome } from './resolution.js';
 import type { Rng } from './rng.js';
 import type { ActionTuningDef, EffectDef, Scenario } from './scenario/schema.js';
 import { own, type SessionState } from './state.js';
@@ -13,6 +13,8 @@ export interface StepContext {
   readonly scenario: Scenario;
   readonly rng: Rng;
   readonly events: EngineEvent[];
+  /** Report nothing: the caller wants the next state only (batches, benchmarks). */
+  readonly quiet: boolean;
 }
 
 const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
@@ -26,7 +28,7 @@ export function emit(
   audience: Audience = 'all',
   extra: Pick<EngineEvent, 'subject' | 'team' | 'explanation'> = {},
 ): void {
-  ctx.events.push({ kind, turn: ctx.s.turn, audience, text, ...extra });
+  if (!ctx.quiet) ctx.events.push({ kind, turn: ctx.s.turn, audience, text, ...extra });
 }
 
 export function setFactor(ctx: StepContext, factor: string, value: number): void {
@@ -44,18 +46,30 @@ export function adjustSupport(ctx: StepContext, id: string, delta: number): void
 /** Applies an effect; resources never go below zero. Returns a short description. */
 export function applyEffect(ctx: StepContext, effect: EffectDef | undefined): string {
   if (!effect) return '';
-  const parts: string[] = [];
-  for (const [f, d] of Object.entries(effect.factors ?? {})) {
-    setFactor(ctx, f, (ctx.s.public.factors[f] ?? 0) + d);
-    parts.push(`${f} ${d >= 0 ? '+' : '−'}${Math.abs(d)}`);
+  const { factors, resources, support } = effect;
+  if (factors)
+    for (const f in factors) setFactor(ctx, f, (ctx.s.public.factors[f] ?? 0) + (factors[f] ?? 0));
+  if (resources) {
+    for (const r in resources) {
+      ctx.s.public.resources[r] = round6(
+        Math.max(0, (ctx.s.public.resources[r] ?? 0) + (resources[r] ?? 0)),
+      );
+    }
   }
-  for (const [r, d] of Object.entries(effect.resources ?? {})) {
-    ctx.s.public.resources[r] = round6(Math.max(0, (ctx.s.public.resources[r] ?? 0) + d));
-    parts.push(`${r} ${d >= 0 ? '+' : '−'}${Math.abs(d)}`);
-  }
-  for (const [id, d] of Object.entries(effect.support ?? {})) adjustSupport(ctx, id, d);
-  const text = effect.message ?? '';
-  return [text, parts.length ? `(${parts.join(', ')})` : ''].filter(Boolean).join(' ');
+  if (support) for (const id in support) adjustSupport(ctx, id, support[id] ?? 0);
+  return ctx.quiet ? '' : describeEffect(effect);
+}
+
+/** "Message (security −0.1, budget +5)". */
+function describeEffect(effect: EffectDef): string {
+  const change = ([k, d]: [string, number]): string => `${k} ${d >= 0 ? '+' : '−'}${Math.abs(d)}`;
+  const parts = [
+    ...Object.entries(effect.factors ?? {}),
+    ...Object.entries(effect.resources ?? {}),
+  ].map(change);
+  return [effect.message ?? '', parts.length ? `(${parts.join(', ')})` : '']
+    .filter(Boolean)
+    .join(' ');
 }
 
 /** True if the team can pay an action's cost. */
@@ -70,33 +84,31 @@ export function pay(ctx: StepContext, cost: Readonly<Record<string, number>>): v
 }
 
 /**
- * Resolves a built-in action or inject with the resolution formula, reports it with its
- * explanation, and returns the explanation.
+ * Resolves a built-in action or inject with the resolution formula and reports it with its
+ * explanation (quiet steps skip the explanation; the outcome is the same to the bit).
  */
 export function roll(
   ctx: StepContext,
   what: { subject: string; title: string; team?: string; audience?: Audience },
   tuning: Pick<ActionTuningDef, 'base' | 'weights'>,
   modifiers: readonly Modifier[] = [],
-  forced?: { outcome: 'success' | 'failure'; reason: string },
-): Explanation {
-  const explanation = resolve(
-    {
-      base: tuning.base,
-      weights: tuning.weights,
-      factors: ctx.s.public.factors,
-      modifiers,
-      floor: ctx.scenario.resolution.floor,
-      ceiling: ctx.scenario.resolution.ceiling,
-    },
-    ctx.rng,
-    forced,
-  );
+  forced?: { outcome: Outcome; reason: string },
+): Outcome {
+  const input = {
+    base: tuning.base,
+    weights: tuning.weights,
+    factors: ctx.s.public.factors,
+    modifiers,
+    floor: ctx.scenario.resolution.floor,
+    ceiling: ctx.scenario.resolution.ceiling,
+  };
+  if (ctx.quiet) return resolveOutcome(input, ctx.rng, forced);
+  const explanation = resolve(input, ctx.rng, forced);
   // The explanation's text is rendered by describeEvent when someone reads it, not here.
   emit(ctx, 'resolution', what.title, what.audience ?? 'all', {
     subject: what.subject,
     explanation,
     ...(what.team === undefined ? {} : { team: what.team }),
   });
-  return explanation;
+  return explanation.outcome;
 }

@@ -113,7 +113,7 @@ export function resolveActiveInjects(ctx: StepContext): void {
     const def = lookup(ctx.scenario).event.get(id);
     if (!active || !def?.resolution) continue;
     const forced = s.control.overrides[id];
-    const explanation = roll(
+    const outcome = roll(
       ctx,
       { subject: id, title: def.title, audience: audienceOf(def) },
       def.resolution,
@@ -122,7 +122,7 @@ export function resolveActiveInjects(ctx: StepContext): void {
     );
     const text = applyEffect(
       ctx,
-      explanation.outcome === 'success' ? def.effects.success : def.effects.failure,
+      outcome === 'success' ? def.effects.success : def.effects.failure,
     );
     if (text) emit(ctx, 'effect', `${def.title}: ${text}`, audienceOf(def), { subject: id });
     for (const c of active.responders) {

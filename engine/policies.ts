@@ -81,10 +81,20 @@ function respondToInjects(ctx: StepContext, team: ScenarioTeam): void {
   const { s } = ctx;
   for (const event of Object.keys(s.injects.active).sort()) {
     const active = s.injects.active[event];
-    if (!active || active.responders.length > 0) continue;
-    for (const contingent of s.public.lift.queue) {
-      if (issue(ctx, team, { type: 'respond', event, contingent })) break;
-    }
+    const response = lookup(ctx.scenario).event.get(event)?.response;
+    if (!active || !response || active.responders.length > 0) continue;
+    // A cheap pre-filter; `issue` still applies the full rule to the chosen contingent.
+    const contingent = s.public.lift.queue.find((id) => {
+      const c = s.force.contingents[id];
+      return (
+        c !== undefined &&
+        c.deployed > 0 &&
+        c.committedTo === null &&
+        (response.capability === undefined || c.capability === response.capability) &&
+        !response.forbiddenBy.some((cv) => c.caveats.includes(cv))
+      );
+    });
+    if (contingent !== undefined) issue(ctx, team, { type: 'respond', event, contingent });
   }
 }
 
@@ -146,7 +156,7 @@ function pledgePolicy(ctx: StepContext, team: ScenarioTeam, support: number): vo
       return;
     }
     if (team.policy.pledge === 'partial') {
-      const { outcome } = rollPledge(ctx, team, slot.id, support);
+      const outcome = rollPledge(ctx, team, slot.id, support);
       if (outcome === 'failure') continue;
     }
     issue(ctx, team, { type: 'pledge', slot: slot.id, units: room });

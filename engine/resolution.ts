@@ -80,6 +80,31 @@ export function computeChance(input: ChanceInput): Omit<Explanation, 'roll' | 'o
   };
 }
 
+/**
+ * The clamped chance alone, summed in exactly the order computeChance sums it (so the two
+ * agree to the last bit): for runs that want outcomes, not explanations.
+ */
+export function chanceOf(input: ChanceInput): number {
+  let raw = input.base;
+  for (const factor of factorsOf(input.weights)) {
+    raw += (input.weights[factor] ?? 0) * ((input.factors[factor] ?? 0.5) - 0.5);
+  }
+  for (const m of input.modifiers ?? []) raw += m.value;
+  return round6(Math.min(input.ceiling, Math.max(input.floor, raw)));
+}
+
+export type Outcome = 'success' | 'failure';
+
+/** The outcome `resolve` would give, without building its explanation. */
+export function resolveOutcome(
+  input: ChanceInput,
+  rng: Rng,
+  forced?: { outcome: Outcome; reason: string },
+): Outcome {
+  if (forced) return forced.outcome;
+  return round6(rng.next()) < chanceOf(input) ? 'success' : 'failure';
+}
+
 /** Computes the chance and rolls (or applies a facilitator's forced outcome). */
 export function resolve(
   input: ChanceInput,

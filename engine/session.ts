@@ -111,7 +111,7 @@ export function parseCommand(
  * happened.
  */
 export function step(state: SessionState, command: unknown): StepResult {
-  return stepWith(state, command, fork, (work) => seal(work, state));
+  return stepWith(state, command, fork, (work) => seal(work, state), false);
 }
 
 /**
@@ -119,12 +119,17 @@ export function step(state: SessionState, command: unknown): StepResult {
  * (from `forkSession`) and never look back at earlier states, such as headless batches. It
  * runs the same rules, so it reaches the same states; it only skips the copy and the freeze.
  */
-export function stepInPlace(work: SessionState, command: unknown): StepResult {
+export function stepInPlace(
+  work: SessionState,
+  command: unknown,
+  options: { readonly quiet?: boolean } = {},
+): StepResult {
   return stepWith(
     work,
     command,
     (s) => s,
     (s) => s,
+    options.quiet ?? false,
   );
 }
 
@@ -139,6 +144,7 @@ function stepWith(
   command: unknown,
   begin: (s: SessionState) => SessionState,
   end: (s: SessionState) => SessionState,
+  quiet: boolean,
 ): StepResult {
   const parsed = parseCommand(command);
   if (!parsed.ok) return { ok: false, state, error: parsed.error };
@@ -152,6 +158,7 @@ function stepWith(
     scenario: state.scenario,
     rng: new Rng(state.control.rng),
     events,
+    quiet,
   };
   applyCommand(ctx, by, body);
   work.seq += 1;

@@ -225,7 +225,7 @@ function sustain(ctx: StepContext): void {
   const { s } = ctx;
   const tuning = ctx.scenario.actions.sustainment;
   const result = roll(ctx, { subject: 'sustainment', title: 'Sustainment of the force' }, tuning);
-  if (result.outcome === 'failure') {
+  if (result === 'failure') {
     const text = applyEffect(ctx, tuning.effect);
     if (text) emit(ctx, 'effect', `Supply shortfall: ${text}`);
   }

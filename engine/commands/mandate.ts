@@ -171,7 +171,7 @@ export const diplomacy: CommandSpec<'diplomacy'> = {
       },
       tuning,
     );
-    if (result.outcome === 'success') adjustSupport(ctx, c.target, tuning.shift);
+    if (result === 'success') adjustSupport(ctx, c.target, tuning.shift);
   },
   options: (s) => [
     ...(s.scenario.unsc?.members
@@ -317,7 +317,7 @@ function decideNationally(ctx: StepContext, team: ScenarioTeam, approve: boolean
             value: Math.round(tuning.supportWeight * (support - 0.5) * 1e6) / 1e6,
           },
         ],
-      ).outcome === 'success';
+      ) === 'success';
   }
   ctx.s.public.mandate.approvals[team.id] = approved ? 'approved' : 'refused';
   emit(

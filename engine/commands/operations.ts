@@ -106,7 +106,7 @@ function runProject(
   pay(ctx, tuning.cost);
   markActed(ctx, id, action === 'cimic' ? 'cimic' : 'shareIntel');
   const result = roll(ctx, { subject: action, title: `${team?.name}: ${label}`, team: id }, tuning);
-  if (result.outcome === 'success') applyEffect(ctx, tuning.effect);
+  if (result === 'success') applyEffect(ctx, tuning.effect);
 }
 
 export const respond: CommandSpec<'respond'> = {

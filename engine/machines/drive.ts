@@ -10,6 +10,7 @@ import {
   type EventObject,
   type StateValue,
 } from 'xstate';
+import { deepFreeze } from '../fork.js';
 
 export interface PersistedMachine<C = unknown> {
   readonly value: StateValue;
@@ -27,13 +28,38 @@ export function startMachine(machine: AnyStateMachine, input: unknown): Persiste
 }
 
 /**
- * Sends one event; returns the same object when the machine ignored it. The event type is
- * checked by each caller's typed wrapper (see engine/machines/index.ts).
+ * Sends one event; returns the same object when the machine ignored it. Callers type the
+ * events through the wrappers in engine/phase.ts.
  */
 export function sendTo(
   machine: AnyStateMachine,
   persisted: PersistedMachine,
   event: EventObject,
+): PersistedMachine {
+  const eventKey = JSON.stringify(event);
+  // Snapshots are shared and immutable, so most calls are answered by identity.
+  let bySnapshot = seen.get(machine);
+  if (!bySnapshot) {
+    bySnapshot = new WeakMap();
+    seen.set(machine, bySnapshot);
+  }
+  let byEvent = bySnapshot.get(persisted);
+  if (!byEvent) {
+    byEvent = new Map();
+    bySnapshot.set(persisted, byEvent);
+  }
+  const known = byEvent.get(eventKey);
+  if (known !== undefined) return known;
+  const result = transitionOf(machine, persisted, event, eventKey);
+  byEvent.set(eventKey, result);
+  return result;
+}
+
+function transitionOf(
+  machine: AnyStateMachine,
+  persisted: PersistedMachine,
+  event: EventObject,
+  eventKey: string,
 ): PersistedMachine {
   // The JSON doubles as the memo key and as a private copy for XState to work on.
   const value = JSON.stringify(persisted.value);
@@ -43,7 +69,7 @@ export function sendTo(
     memo = new Map();
     memos.set(machine, memo);
   }
-  const key = `${value}|${context}|${JSON.stringify(event)}`;
+  const key = `${value}|${context}|${eventKey}`;
   const hit = memo.get(key);
   if (hit !== undefined) return hit === UNCHANGED ? persisted : hit;
   const current = machine.resolveState({
@@ -53,7 +79,7 @@ export function sendTo(
   const [next] = transition(machine, current, event) as [AnyMachineSnapshot, unknown];
   const changed = next.value !== current.value || next.context !== current.context;
   const result: PersistedMachine = changed
-    ? Object.freeze({
+    ? deepFreeze({
         value: next.value as StateValue,
         context: next.context as unknown,
         status: next.status,
@@ -66,13 +92,17 @@ export function sendTo(
 
 /**
  * `transition()` is a pure function of (machine, snapshot, event) and costs ~30 µs here, while
- * batches replay the same few transitions thousands of times; so results are memoised. The
- * cache changes no outcome, only how fast it is reached.
+ * batches replay the same few transitions thousands of times; so results are memoised, by
+ * snapshot identity first and by value second. The caches change no outcome, only how fast
+ * it is reached.
  */
+const seen = new WeakMap<
+  AnyStateMachine,
+  WeakMap<PersistedMachine, Map<string, PersistedMachine>>
+>();
 const memos = new WeakMap<AnyStateMachine, Map<string, PersistedMachine | typeof UNCHANGED>>();
 const UNCHANGED = Symbol('unchanged');
 const MEMO_LIMIT = 10_000;
-
 /** True if the machine's current state is `path` or inside it (dotted, e.g. "unsc.voting"). */
 export function inState(persisted: PersistedMachine, path: string): boolean {
   const label = stateLabel(persisted.value);

@@ -63,7 +63,7 @@ export function playScenario(
   const commands: Command[] = [];
   const events: EngineEvent[] = [];
   const apply = (c: Command): ReturnType<typeof stepInPlace> => {
-    const r = stepInPlace(state, c);
+    const r = stepInPlace(state, c, { quiet: !keepEvents });
     if (r.ok) {
       commands.push(c);
       if (keepEvents) events.push(...r.events);

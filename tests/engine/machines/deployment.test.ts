@@ -132,7 +132,7 @@ describe('deployment: RSOM and operating capability (model-based)', () => {
           }
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 200, seed: 42 }, // fixed seed: the coverage tally below must not hinge on luck
     );
     for (const k of ['ioc', 'iocExact', 'completeInLift', 'foc', 'notYetFoc']) {
       expect(tally.get(k), k).toBeGreaterThan(0);

@@ -112,7 +112,7 @@ describe('drive: sendTo', () => {
           }
         },
       ),
-      { numRuns: 150 },
+      { numRuns: 150, seed: 42 }, // fixed seed: the coverage tally below must not hinge on luck
     );
     expect(ignored).toBeGreaterThan(0);
     expect(moved).toBeGreaterThan(0);

@@ -106,7 +106,7 @@ describe('exercise: outcome rules (model-based)', () => {
           if (prev.startsWith('ended.')) tally.hit('afterEnd');
         }
       }),
-      { numRuns: 200 },
+      { numRuns: 200, seed: 42 }, // fixed seed: the coverage tally below must not hinge on luck
     );
     for (const k of [
       'running.forceGeneration',

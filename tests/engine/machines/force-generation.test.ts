@@ -153,7 +153,7 @@ describe('force generation: sourcing rules (model-based)', () => {
           }
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 200, seed: 42 }, // fixed seed: the coverage tally below must not hinge on luck
     );
     for (const k of [
       'cleanRound',

@@ -186,7 +186,7 @@ describe('mandate: UN Security Council', () => {
         expect(tallyBallot(ballot)).toEqual(countBallot(ballot));
         expect(resolutionAdopted(tallyBallot(ballot))).toBe(expected);
       }),
-      { numRuns: 200 },
+      { numRuns: 200, seed: 42 }, // fixed seed: the coverage tally below must not hinge on luck
     );
     for (const k of ['adopted', 'failed', 'veto', 'p5abstain'])
       expect(tally.get(k)).toBeGreaterThan(0);
@@ -345,7 +345,7 @@ describe('mandate: UN Security Council', () => {
           }
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 200, seed: 42 }, // fixed seed: the coverage tally below must not hinge on luck
     );
     for (const k of [
       'unsc.voting',
@@ -474,7 +474,7 @@ describe('mandate: North Atlantic Council silence procedure', () => {
           }
         },
       ),
-      { numRuns: 200 },
+      { numRuns: 200, seed: 42 }, // fixed seed: the coverage tally below must not hinge on luck
     );
     for (const k of ['objection->nac.broken', 'objection->failed', 'deadline']) {
       expect(tally.get(k), k).toBeGreaterThan(0);
