@@ -54,4 +54,13 @@ describe('in-place stepping (headless runs)', () => {
       expect(Object.isFrozen(run.state.public.factors)).toBe(true);
     },
   );
+
+  test.prop([seed], { numRuns: 15 })('a quiet run (no narrative) reaches the same state', (s) => {
+    const scenario = bundledScenario('kosovo-1999');
+    const told = playScenario(scenario, s);
+    const quiet = playScenario(scenario, s, { keepEvents: false });
+    expect(told.events.length).toBeGreaterThan(0);
+    expect(quiet.events).toHaveLength(0);
+    expect(hashState(quiet.state)).toBe(hashState(told.state));
+  });
 });
