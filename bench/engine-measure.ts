@@ -1,7 +1,7 @@
 /** Measurement loops for the engine benchmark (kept apart so a test can smoke-run them). */
 import { performance } from 'node:perf_hooks';
 import seedrandom from 'seedrandom';
-import { createSession, step, type Scenario } from '../engine/index.js';
+import { createSession, forkSession, step, stepInPlace, type Scenario } from '../engine/index.js';
 import { playScenario } from '../src/run/headless.js';
 import { playChoices } from '../src/run/random-play.js';
 
@@ -28,14 +28,23 @@ export function benchRuns(scenario: Scenario, seconds: number): RunsFigure {
   return { runs, steps, turns, seconds: (performance.now() - t0) / 1000 };
 }
 
+export interface StepsFigure {
+  readonly steps: number;
+  readonly seconds: number;
+}
+
 /**
  * Engine steps over random legal command sequences (recorded first, then timed on replay,
- * so the figure is the engine's alone and not the generator's).
+ * so the figure is the engine's alone and not the generator's). `pure` times `step` (a new
+ * frozen state per command, as a server keeps); otherwise `stepInPlace` on a working copy,
+ * as headless runners do. `decisionsOnly` times the decisions alone, not the clock ticks
+ * between them (an `advance` plays a whole turn).
  */
 export function benchSteps(
   scenario: Scenario,
   seconds: number,
-): { steps: number; seconds: number } {
+  mode: { pure: boolean; decisionsOnly?: boolean },
+): StepsFigure {
   const tape = (i: number): number[] => {
     const rng = seedrandom.alea(`tape-${i}`);
     return Array.from({ length: 300 }, () => Math.floor(rng() * 2 ** 20));
@@ -45,16 +54,24 @@ export function benchSteps(
     commands: playChoices(scenario, `seq-${i}`, tape(i)).commands,
   }));
   let steps = 0;
+  let timed = 0;
   const t0 = performance.now();
   while (performance.now() - t0 < seconds * 1000) {
     for (const { seed, commands } of sequences) {
       let state = createSession(scenario, seed);
+      if (!mode.pure) state = forkSession(state);
       for (const c of commands) {
-        const r = step(state, c);
-        if (r.ok) state = r.state;
-        steps++;
+        const clock = c.type === 'advance' || c.type === 'start';
+        const t = mode.decisionsOnly ? performance.now() : 0;
+        if (mode.pure) {
+          const r = step(state, c);
+          if (r.ok) state = r.state;
+        } else stepInPlace(state, c, { quiet: true });
+        if (mode.decisionsOnly && !clock) timed += performance.now() - t;
+        if (!mode.decisionsOnly || !clock) steps++;
       }
     }
   }
-  return { steps, seconds: (performance.now() - t0) / 1000 };
+  const elapsed = mode.decisionsOnly ? timed : performance.now() - t0;
+  return { steps, seconds: elapsed / 1000 };
 }

@@ -26,7 +26,14 @@ console.log(
     `(${runs.runs} runs; mean ${(runs.steps / runs.runs).toFixed(1)} steps and ${(runs.turns / runs.runs).toFixed(1)} turns a run; ` +
     `${Math.round(runs.steps / runs.seconds)} steps/s)`,
 );
-const steps = benchSteps(scenario, seconds);
+const rate = (f: { steps: number; seconds: number }): string =>
+  `${Math.round(f.steps / f.seconds)} steps/s`;
 console.log(
-  `random legal commands: ${Math.round(steps.steps / steps.seconds)} steps/s (${steps.steps} steps)`,
+  `random legal commands, pure step (frozen state each): ${rate(benchSteps(scenario, seconds, { pure: true }))}`,
+);
+console.log(
+  `random legal commands, in place (headless runners): ${rate(benchSteps(scenario, seconds, { pure: false }))}`,
+);
+console.log(
+  `  team and white-cell decisions alone, in place (clock ticks not timed): ${rate(benchSteps(scenario, seconds, { pure: false, decisionsOnly: true }))}`,
 );

@@ -35,38 +35,117 @@ const copiers: { readonly [K in Partition]: (v: SessionState[K]) => SessionState
 };
 const PARTITIONS = Object.keys(copiers) as Partition[];
 
-const settle = (work: SessionState, key: Partition, value: unknown): void => {
-  Object.defineProperty(work, key, { value, writable: true, enumerable: true, configurable: true });
-};
-
 /**
- * A mutable working copy of `s` for one step. Each partition is copied the first time the
- * step touches it, so a small command pays only for what it reads or changes.
+ * The working copy a pure step mutates: scalars are own fields, and each partition is copied
+ * the first time the step touches it (prototype accessors, which V8 keeps fast). `seal` turns
+ * it back into a plain frozen state that shares every untouched partition with its base.
  */
-export function fork(s: SessionState): SessionState {
-  const work = { ...s };
-  for (const key of PARTITIONS) {
-    Object.defineProperty(work, key, {
-      configurable: true,
-      enumerable: true,
-      get() {
-        const value = (copiers[key] as (v: unknown) => unknown)(s[key]);
-        settle(work, key, value);
-        return value;
-      },
-      set(value: unknown) {
-        settle(work, key, value);
-      },
+class WorkingState implements SessionState {
+  readonly format: 1;
+  readonly engineVersion: string;
+  readonly scenario: SessionState['scenario'];
+  readonly seed: string;
+  seq: number;
+  turn: number;
+  status: SessionState['status'];
+  stage: string;
+  paused: boolean;
+  outcome: SessionState['outcome'];
+  readonly #base: SessionState;
+  readonly #copies: Partial<Pick<SessionState, Partition>> = {};
+
+  constructor(base: SessionState) {
+    this.#base = base;
+    this.format = base.format;
+    this.engineVersion = base.engineVersion;
+    this.scenario = base.scenario;
+    this.seed = base.seed;
+    this.seq = base.seq;
+    this.turn = base.turn;
+    this.status = base.status;
+    this.stage = base.stage;
+    this.paused = base.paused;
+    this.outcome = base.outcome;
+  }
+
+  #get<K extends Partition>(key: K): SessionState[K] {
+    const copied = this.#copies[key];
+    if (copied !== undefined) return copied;
+    const value = copiers[key](this.#base[key]);
+    this.#copies[key] = value;
+    return value;
+  }
+
+  get machines(): SessionState['machines'] {
+    return this.#get('machines');
+  }
+  set machines(v: SessionState['machines']) {
+    this.#copies.machines = v;
+  }
+  get public(): SessionState['public'] {
+    return this.#get('public');
+  }
+  set public(v: SessionState['public']) {
+    this.#copies.public = v;
+  }
+  get teams(): SessionState['teams'] {
+    return this.#get('teams');
+  }
+  set teams(v: SessionState['teams']) {
+    this.#copies.teams = v;
+  }
+  get force(): SessionState['force'] {
+    return this.#get('force');
+  }
+  set force(v: SessionState['force']) {
+    this.#copies.force = v;
+  }
+  get injects(): SessionState['injects'] {
+    return this.#get('injects');
+  }
+  set injects(v: SessionState['injects']) {
+    this.#copies.injects = v;
+  }
+  get control(): SessionState['control'] {
+    return this.#get('control');
+  }
+  set control(v: SessionState['control']) {
+    this.#copies.control = v;
+  }
+
+  /** The plain, frozen state: untouched partitions are the base's own (frozen) objects. */
+  seal(): SessionState {
+    const base = this.#base;
+    const c = this.#copies;
+    return deepFreeze({
+      format: this.format,
+      engineVersion: this.engineVersion,
+      scenario: this.scenario,
+      seed: this.seed,
+      seq: this.seq,
+      turn: this.turn,
+      status: this.status,
+      stage: this.stage,
+      paused: this.paused,
+      outcome: this.outcome,
+      machines: c.machines ?? base.machines,
+      public: c.public ?? base.public,
+      teams: c.teams ?? base.teams,
+      force: c.force ?? base.force,
+      injects: c.injects ?? base.injects,
+      control: c.control ?? base.control,
     });
   }
-  return work;
 }
+
+/** A working copy of `s` for one pure step; finish it with `seal`. */
+export const fork = (s: SessionState): SessionState => new WorkingState(s);
 
 /** A full working copy (every partition copied now), for runners that step in place. */
 export function forkAll(s: SessionState): SessionState {
   const work = { ...s };
   for (const key of PARTITIONS)
-    settle(work, key, (copiers[key] as (v: unknown) => unknown)(s[key]));
+    (work as Record<Partition, unknown>)[key] = copiers[key](s[key] as never);
   return work;
 }
 
@@ -79,13 +158,8 @@ export function deepFreeze<T>(value: T): T {
   return value;
 }
 
-/**
- * Freezes a working copy once its step is done: partitions the step never touched go back to
- * the shared (already frozen) ones of `base`, the rest is frozen.
- */
-export function seal(work: SessionState, base: SessionState): SessionState {
-  for (const key of PARTITIONS) {
-    if (Object.getOwnPropertyDescriptor(work, key)?.get) settle(work, key, base[key]);
-  }
-  return deepFreeze(work);
+/** Freezes a working copy made by `fork` once its step is done. */
+export function seal(work: SessionState): SessionState {
+  if (!(work instanceof WorkingState)) throw new TypeError('seal() takes a state made by fork()');
+  return work.seal();
 }

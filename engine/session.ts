@@ -111,7 +111,7 @@ export function parseCommand(
  * happened.
  */
 export function step(state: SessionState, command: unknown): StepResult {
-  return stepWith(state, command, fork, (work) => seal(work, state), false);
+  return stepWith(state, command, fork, seal, false);
 }
 
 /**

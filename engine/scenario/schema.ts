@@ -111,18 +111,20 @@ export const Condition = z
   })
   .describe('All fields given must hold (factor/resource thresholds, turn range, phase, events)');
 
+const PledgePolicy = z.enum(['full', 'partial', 'minimal', 'none']);
+const NacStance = z.enum(['silent', 'reserve', 'object']);
+const RoePosture = z.enum(['restrictive', 'balanced', 'robust']);
+
 export const Policy = z
   .strictObject({
     diplomacy: z.boolean().default(true).describe('Lobby the least convinced UNSC member'),
-    pledge: z
-      .enum(['full', 'partial', 'minimal', 'none'])
-      .default('partial')
-      .describe('How much of its offer a nation pledges in a round'),
-    nac: z
-      .enum(['silent', 'reserve', 'object'])
-      .optional()
-      .describe('Fixed NAC stance; omitted: decided by the nation’s support'),
-    roe: z.enum(['restrictive', 'balanced', 'robust']).default('balanced'),
+    pledge: PledgePolicy.default('partial').describe(
+      'How much of its offer a nation pledges in a round',
+    ),
+    nac: NacStance.optional().describe(
+      'Fixed NAC stance; omitted: decided by the nation’s support',
+    ),
+    roe: RoePosture.default('balanced'),
     cimic: z.boolean().default(true).describe('Fund a CIMIC project each turn in operations'),
     shareIntel: z
       .boolean()
@@ -313,6 +315,76 @@ export const EndConditions = z.strictObject({
     .describe('Any of these, at any time after the start, ends the exercise in failure'),
 });
 
+/** A condition in an author-declared property: any scenario condition, or how the exercise ended. */
+export const PropertyCondition = Condition.extend({
+  outcome: z
+    .enum(['success', 'partial', 'failure'])
+    .optional()
+    .describe('True once the exercise has ended with this outcome'),
+}).describe('All fields given must hold; `outcome` is how the exercise ended');
+
+/** Default-policy settings a statistical claim assumes for every team. */
+export const PolicyAssumption = z
+  .strictObject({
+    diplomacy: z.boolean().optional(),
+    pledge: PledgePolicy.optional(),
+    nac: NacStance.optional(),
+    roe: RoePosture.optional(),
+    cimic: z.boolean().optional(),
+    shareIntel: z.boolean().optional(),
+    respond: z.boolean().optional(),
+  })
+  .describe('Policy settings every team follows in these runs, e.g. { pledge: full }');
+
+/**
+ * A property the author claims of the scenario, checked by `ttx check`. Exactly one of
+ * `invariant`, `reachable` or `statistic`.
+ */
+export const Property = z
+  .strictObject({
+    id: Id,
+    claim: z.string().min(1).optional().describe('The claim in plain words (shown in reports)'),
+    invariant: z
+      .strictObject({
+        always: z
+          .array(PropertyCondition)
+          .min(1)
+          .describe('Conditions that must hold in every state any run reaches'),
+        while: z
+          .array(PropertyCondition)
+          .optional()
+          .describe('Only in states where all these hold (e.g. turn below 3)'),
+      })
+      .optional()
+      .describe('Must hold in every reached state'),
+    reachable: z
+      .array(PropertyCondition)
+      .min(1)
+      .optional()
+      .describe('Some run reaches a state where all these hold'),
+    statistic: z
+      .strictObject({
+        ending: z
+          .array(PropertyCondition)
+          .min(1)
+          .describe('Conditions on the final state of each run, e.g. outcome: success'),
+        atLeast: Unit.optional().describe('Claimed lowest share of runs'),
+        atMost: Unit.optional().describe('Claimed highest share of runs'),
+        tolerance: Unit.default(0.05).describe('Slack allowed for sampling noise'),
+        runs: z
+          .number()
+          .int()
+          .min(10)
+          .max(100000)
+          .optional()
+          .describe('Runs (seeds) to sample; default from the tolerance'),
+        assuming: PolicyAssumption.optional(),
+      })
+      .optional()
+      .describe('A share of seeds, on default policies, whose final state meets `ending`'),
+  })
+  .describe('A claim about the scenario that `ttx check` tests');
+
 export const ScenarioBase = z.strictObject({
   $schema: z.string().optional(),
   schemaVersion: z.literal(1),
@@ -361,6 +433,10 @@ export const ScenarioBase = z.strictObject({
   actions: Actions.default(Actions.parse({})),
   events: z.array(ScenarioEvent).default([]),
   endConditions: EndConditions,
+  properties: z
+    .array(Property)
+    .optional()
+    .describe('Claims `ttx check` tests: invariants, reachability, statistics'),
 });
 
 export const ScenarioSchema = ScenarioBase.superRefine(checkReferences);
@@ -376,6 +452,9 @@ export type CapabilityName = z.output<typeof Capability>;
 export type CaveatName = z.output<typeof Caveat>;
 export type PhaseNameT = z.output<typeof PhaseName>;
 export type ActionTuningDef = z.output<typeof ActionTuning>;
+export type PropertyDef = z.output<typeof Property>;
+export type PropertyConditionDef = z.output<typeof PropertyCondition>;
+export type PolicyAssumptionDef = z.output<typeof PolicyAssumption>;
 
 type Ctx = z.RefinementCtx;
 
@@ -496,4 +575,23 @@ function checkReferences(sc: Scenario, ctx: Ctx): void {
     condition(['endConditions', 'success', 'all', j], c),
   );
   sc.endConditions.failure.forEach((c, j) => condition(['endConditions', 'failure', j], c));
+  const propertyIds = new Set<string>();
+  sc.properties?.forEach((p, i) => {
+    const at = ['properties', i];
+    if (propertyIds.has(p.id)) issue([...at, 'id'], `duplicate property id '${p.id}'`);
+    propertyIds.add(p.id);
+    const kinds = (['invariant', 'reachable', 'statistic'] as const).filter((k) => p[k]);
+    if (kinds.length !== 1) {
+      issue(at, 'a property declares exactly one of invariant, reachable or statistic');
+    }
+    p.invariant?.always.forEach((c, j) => condition([...at, 'invariant', 'always', j], c));
+    p.invariant?.while?.forEach((c, j) => condition([...at, 'invariant', 'while', j], c));
+    p.reachable?.forEach((c, j) => condition([...at, 'reachable', j], c));
+    if (p.statistic) {
+      p.statistic.ending.forEach((c, j) => condition([...at, 'statistic', 'ending', j], c));
+      if (p.statistic.atLeast === undefined && p.statistic.atMost === undefined) {
+        issue([...at, 'statistic'], 'a statistic claims atLeast or atMost (a share of runs)');
+      }
+    }
+  });
 }
