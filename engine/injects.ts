@@ -59,12 +59,13 @@ export function fireInject(
 /** At the start of a turn: every non-hip-pocket inject whose trigger holds may fire. */
 export function triggerInjects(ctx: StepContext): void {
   const { s } = ctx;
+  const phase = phaseOf(s);
   for (const def of ctx.scenario.events) {
     const t = def.trigger;
     if (t.hipPocket || (s.injects.fired[def.id] ?? 0) >= t.repeat) continue;
-    if (def.id in s.injects.active) continue;
+    if (s.injects.active[def.id] !== undefined) continue;
     if (t.turn !== undefined && s.turn !== t.turn) continue;
-    if (t.phase !== undefined && phaseOf(s) !== t.phase) continue;
+    if (t.phase !== undefined && phase !== t.phase) continue;
     if (t.when && !t.when.every((c) => conditionHolds(s, c))) continue;
     if (t.chance !== undefined && ctx.rng.next() >= t.chance) continue;
     fireInject(ctx, def, 'scenario');

@@ -11,6 +11,8 @@ import { z } from 'zod';
 export const Id = z
   .string()
   .regex(/^[A-Za-z][A-Za-z0-9_-]{0,63}$/, 'an id is a letter followed by letters, digits, - or _')
+  // Ids key plain objects in the state; names such as `constructor` would alias Object's own.
+  .refine((id) => !(id in Object.prototype), { message: 'this id is a reserved name' })
   .describe('Identifier: a letter, then letters, digits, - or _ (max 64)');
 
 const Unit = z.number().min(0).max(1);

@@ -103,7 +103,7 @@ const table: Record<string, Expected> = {
   'prototype-name-as-factor.yaml': {
     line: 62,
     col: 18,
-    message: "unknown factor 'constructor'",
+    message: "invalid key 'constructor': this id is a reserved name",
     path: 'events[0].resolution.weights.constructor',
   },
   'unknown-team-in-penholders.yaml': {
