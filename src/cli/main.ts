@@ -12,7 +12,6 @@ import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
 import { registerReplay } from './commands/replay.js';
 import { registerRun } from './commands/run.js';
-import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, processIO, type CliContext, type CliIO } from './context.js';
 
@@ -21,7 +20,6 @@ const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
   registerRun,
   registerReplay,
   registerValidate,
-  registerServe,
 ];
 
 /** Build the `ttx` program bound to `ctx` (its output and exit status). */
