@@ -7,6 +7,8 @@ import { own, type SessionState } from '../state.js';
 import { markActed } from './mandate.js';
 import type { CommandSpec } from './spec.js';
 import { lookup } from '../scenario/lookup.js';
+import { audienceIncludes } from '../events.js';
+import { audienceOf } from '../injects.js';
 
 const inTheatre = (s: SessionState): boolean => {
   const p = phaseOf(s);
@@ -114,7 +116,12 @@ export const respond: CommandSpec<'respond'> = {
   check: (s, c, team) => {
     const active = own(s.injects.active, c.event);
     const def = lookup(s.scenario).event.get(c.event);
-    if (!active || !def) return reject('unknownTarget', `inject '${c.event}' is not active`);
+    // An inject the team may not see is, to that team, not active: the reply must not tell.
+    const visible =
+      def !== undefined && audienceIncludes(audienceOf(def), `team:${team?.id ?? ''}`);
+    if (!active || !def || !visible) {
+      return reject('unknownTarget', `inject '${c.event}' is not active`);
+    }
     if (!def.response)
       return reject('impossible', `inject '${c.event}' takes no military response`);
     const contingent = own(s.force.contingents, c.contingent);

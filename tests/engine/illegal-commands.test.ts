@@ -175,3 +175,27 @@ describe('illegal commands', () => {
     expect.fail('no seed reached a pledge round');
   });
 });
+
+describe('hidden injects', () => {
+  it('a team cannot learn of, or respond to, an inject it may not see', () => {
+    const sc = bundledScenario('ocean-shield');
+    const hidden = sc.events.find((e) => Array.isArray(e.visibility));
+    const visibility = hidden?.visibility;
+    const outsider = sc.teams.find(
+      (t) => t.kind === 'nation' && Array.isArray(visibility) && !visibility.includes(t.id),
+    );
+    if (!hidden || !outsider) return expect.fail('ocean-shield has an inject hidden from a nation');
+    let s = createSession(sc, 'hidden');
+    for (const c of [{ type: 'start' }, { type: 'fireInject', event: hidden.id }] as const) {
+      const r = step(s, { by: 'facilitator', ...c });
+      if (!r.ok) return expect.fail(r.error.message);
+      s = r.state;
+    }
+    const probe = (event: string): string => {
+      const r = step(s, { by: `team:${outsider.id}`, type: 'respond', event, contingent: 'none' });
+      return r.ok ? 'accepted' : `${r.error.code}: ${r.error.message.replace(event, '<id>')}`;
+    };
+    expect(s.injects.active[hidden.id]).toBeDefined();
+    expect(probe(hidden.id)).toBe(probe('noSuchInject'));
+  });
+});
