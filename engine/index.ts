@@ -1,5 +1,6 @@
 /** The engine's public API: a pure, deterministic, explainable exercise core. */
 export {
+  applyInPlace,
   createSession,
   forkSession,
   parseCommand,
@@ -7,6 +8,7 @@ export {
   sealSession,
   step,
   stepInPlace,
+  type InPlaceOptions,
   type StepResult,
 } from './session.js';
 export { hashState, canonicalJson } from './hash.js';

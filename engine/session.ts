@@ -111,7 +111,14 @@ export function parseCommand(
  * happened.
  */
 export function step(state: SessionState, command: unknown): StepResult {
-  return stepWith(state, command, fork, seal, false);
+  const parsed = parseCommand(command);
+  if (!parsed.ok) return { ok: false, state, error: parsed.error };
+  return applyChecked(state, parsed.command, fork, seal, false);
+}
+
+export interface InPlaceOptions {
+  /** Report nothing (no events): for runs that want outcomes only. */
+  readonly quiet?: boolean;
 }
 
 /**
@@ -122,9 +129,23 @@ export function step(state: SessionState, command: unknown): StepResult {
 export function stepInPlace(
   work: SessionState,
   command: unknown,
-  options: { readonly quiet?: boolean } = {},
+  options: InPlaceOptions = {},
 ): StepResult {
-  return stepWith(
+  const parsed = parseCommand(command);
+  if (!parsed.ok) return { ok: false, state: work, error: parsed.error };
+  return applyInPlace(work, parsed.command, options);
+}
+
+/**
+ * `stepInPlace` for a command already validated by `parseCommand` (or built by the caller as
+ * a typed `Command`): skips only the shape check; authority and legality are still checked.
+ */
+export function applyInPlace(
+  work: SessionState,
+  command: Command,
+  options: InPlaceOptions = {},
+): StepResult {
+  return applyChecked(
     work,
     command,
     (s) => s,
@@ -139,16 +160,14 @@ export const forkSession = (state: SessionState): SessionState => forkAll(state)
 /** Freezes a working copy when its runner is done with it. */
 export const sealSession = (work: SessionState): SessionState => deepFreeze(work);
 
-function stepWith(
+function applyChecked(
   state: SessionState,
-  command: unknown,
+  command: Command,
   begin: (s: SessionState) => SessionState,
   end: (s: SessionState) => SessionState,
   quiet: boolean,
 ): StepResult {
-  const parsed = parseCommand(command);
-  if (!parsed.ok) return { ok: false, state, error: parsed.error };
-  const { by, ...body } = parsed.command;
+  const { by, ...body } = command;
   const rejection = checkCommand(state, by, body);
   if (rejection) return { ok: false, state, error: rejection };
   const events: EngineEvent[] = [];

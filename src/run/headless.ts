@@ -7,7 +7,7 @@ import {
   createSession,
   forkSession,
   sealSession,
-  stepInPlace,
+  applyInPlace,
   type Command,
   type EngineEvent,
   type Rejection,
@@ -62,8 +62,8 @@ export function playScenario(
   const state = forkSession(createSession(scenario, seed));
   const commands: Command[] = [];
   const events: EngineEvent[] = [];
-  const apply = (c: Command): ReturnType<typeof stepInPlace> => {
-    const r = stepInPlace(state, c, { quiet: !keepEvents });
+  const apply = (c: Command): ReturnType<typeof applyInPlace> => {
+    const r = applyInPlace(state, c, { quiet: !keepEvents });
     if (r.ok) {
       commands.push(c);
       if (keepEvents) events.push(...r.events);
