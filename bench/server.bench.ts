@@ -1,0 +1,273 @@
+/**
+ * Server benchmark (`npm run bench:server [-- --seconds N --sessions N --idle N --rate N]`).
+ *
+ * Starts `ttx serve` as a child process on loopback with a fresh data directory (durability
+ * on: every command is fsync'd before its ack), then:
+ *
+ * 1. idle memory: creates N idle sessions (default 1,000) and reports the server's heap and
+ *    RSS growth per session (after a forced GC);
+ * 2. load: 50 sessions × 4 teams (200 team clients, plus each session's white cell to run the
+ *    clock) play rounds in lockstep — every team sends a decision and waits for its ack, then
+ *    the white cell advances the turn — first in a closed loop (the most the server can do),
+ *    then on a shared tick that offers `--rate` actions/s (default 5,000); each phase reports
+ *    acknowledged actions/s, the ack latency (send → durable ack) p50/p99 and the server's
+ *    CPU time per action.
+ *
+ * The scenario is the tutorial with a 500-turn clock (uploaded, so it goes through the
+ * loader), so that lobbying stays legal for the whole run.
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseDocument } from 'yaml';
+import type { CommandBody } from '../engine/index.js';
+import type { TtxClient } from '../server/client.js';
+import { connectNode } from '../server/client-node.js';
+import type { CreateSessionResponse } from '../server/protocol.js';
+
+const args = process.argv.slice(2);
+const opt = (name: string, dflt: number): number => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : dflt;
+};
+const SECONDS = opt('seconds', 10);
+const SESSIONS = opt('sessions', 50);
+const IDLE = opt('idle', 1000);
+const RATE = opt('rate', 5000);
+const WARMUP_MS = 2000;
+const TEAMS = ['alliance', 'arl', 'bor', 'cas'] as const;
+const TARGET: Record<(typeof TEAMS)[number], string> = {
+  alliance: 'arl',
+  arl: 'bor',
+  bor: 'cas',
+  cas: 'arl',
+};
+
+const dataDir = mkdtempSync(join(tmpdir(), 'ttx-bench-'));
+const child = spawn(
+  process.execPath,
+  [
+    '--expose-gc',
+    ...(args.includes('--prof') ? ['--cpu-prof', `--cpu-prof-dir=${tmpdir()}/ttx-prof`] : []),
+    'bin/ttx.js',
+    'serve',
+    '--port',
+    '0',
+    '--data',
+    dataDir,
+    '--log-level',
+    'warn',
+    '--log-format',
+    'json',
+  ],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
+let out = '';
+child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+const cleanup = (): void => {
+  if (child.exitCode === null) child.kill('SIGTERM');
+  rmSync(dataDir, { recursive: true, force: true });
+};
+process.on('exit', cleanup);
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  while (!/listening on (http:\/\/\S+)/.test(out)) {
+    if (Date.now() - started > 30_000 || child.exitCode !== null)
+      throw new Error(`no server:\n${out}`);
+    await sleep(20);
+  }
+  const url = /listening on (http:\/\/\S+)/.exec(out)?.[1] ?? '';
+  const post = async (body: unknown): Promise<CreateSessionResponse> => {
+    const r = await fetch(`${url}/api/sessions`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (r.status !== 201) throw new Error(`create: ${r.status} ${await r.text()}`);
+    return (await r.json()) as CreateSessionResponse;
+  };
+  const health = async (
+    gc: boolean,
+  ): Promise<{ memory: { heapUsed: number; rss: number }; cpuMicros: number }> => {
+    const r = await fetch(`${url}/healthz${gc ? '?gc=1' : ''}`);
+    return (await r.json()) as { memory: { heapUsed: number; rss: number }; cpuMicros: number };
+  };
+  const memory = async (): Promise<{ heapUsed: number; rss: number }> =>
+    (await health(true)).memory;
+  console.log(
+    `ttx server benchmark (node ${process.version}, server in a child process, data in ${dataDir}, fsync on)`,
+  );
+
+  // 1. Idle sessions.
+  const m0 = await memory();
+  for (let i = 0; i < IDLE; i += 20) {
+    await Promise.all(
+      Array.from({ length: Math.min(20, IDLE - i) }, (_, k) =>
+        post({ scenario: 'tutorial', seed: `idle-${i + k}` }),
+      ),
+    );
+  }
+  const m1 = await memory();
+  const kb = (b: number): string => (b / 1024).toFixed(1);
+  console.log(
+    `idle sessions: ${IDLE} created; per session ${kb((m1.heapUsed - m0.heapUsed) / IDLE)} KB heap, ` +
+      `${kb((m1.rss - m0.rss) / IDLE)} KB RSS (target ≤ 100 KB)`,
+  );
+
+  // 2. Load.
+  const doc = parseDocument(readFileSync('scenarios/tutorial.yaml', 'utf8'));
+  doc.setIn(['clock', 'maxTurns'], 500);
+  const yaml = doc.toString();
+  type Session = { white: TtxClient; teams: [string, TtxClient][] };
+  /** Fresh sessions for each phase: a session's cost per command grows with its turns. */
+  const open = async (tag: string): Promise<Session[]> => {
+    const list: Session[] = [];
+    for (let i = 0; i < SESSIONS; i++) {
+      const s = await post({ yaml, seed: `${tag}-${i}` });
+      const connect = (role: string): Promise<TtxClient> =>
+        connectNode({ url: s.ws, token: s.tokens[role] ?? '', validate: false, trackView: false });
+      const white = await connect('facilitator');
+      const teams: [string, TtxClient][] = [];
+      for (const t of TEAMS) teams.push([t, await connect(`team:${t}`)]);
+      for (const t of TEAMS) await white.send({ type: 'setControl', team: t, mode: 'human' });
+      await white.send({ type: 'start' });
+      list.push({ white, teams });
+    }
+    return list;
+  };
+  console.log(
+    `load: ${SESSIONS} sessions × ${TEAMS.length} teams = ${SESSIONS * TEAMS.length} team clients (+ ${SESSIONS} white cells running the clock); each phase ${SECONDS} s after ${WARMUP_MS / 1000} s warm-up`,
+  );
+
+  /**
+   * One measured phase. `tickMs` undefined: closed loop (each session starts its next round
+   * as soon as the last is acknowledged: the most the server can do). Otherwise rounds start
+   * on a shared clock every `tickMs` (lockstep ticks: a fixed offered load); a session whose
+   * previous round is not done skips the tick (counted).
+   */
+  const phase = async (label: string, tickMs: number | undefined): Promise<void> => {
+    const sessions = await open(label.slice(0, 6));
+    let measuring = false;
+    let stop = false;
+    const latencies: number[] = [];
+    let teamActions = 0;
+    let clockActions = 0;
+    let refused = 0;
+    let skipped = 0;
+    let turns = 0;
+    const timed = async (c: TtxClient, command: CommandBody): Promise<boolean> => {
+      const t0 = performance.now();
+      try {
+        await c.send(command);
+      } catch {
+        if (measuring) refused++;
+        return false;
+      }
+      if (measuring) latencies.push(performance.now() - t0);
+      return true;
+    };
+    const round = async ({ white, teams }: Session): Promise<boolean> => {
+      const ok = await Promise.all(
+        teams.map(([t, c]) =>
+          timed(c, { type: 'diplomacy', target: TARGET[t as (typeof TEAMS)[number]] }),
+        ),
+      );
+      if (measuring) teamActions += ok.filter(Boolean).length;
+      const advanced = await timed(white, { type: 'advance' });
+      if (advanced) turns++;
+      if (advanced && measuring) clockActions++;
+      return advanced; // false: the exercise ended
+    };
+    let loops: Promise<unknown>[];
+    let ticker: NodeJS.Timeout | undefined;
+    if (tickMs === undefined) {
+      loops = sessions.map(async (s) => {
+        while (!stop && (await round(s)));
+      });
+    } else {
+      const busy = new Set<Session>();
+      const pending = new Set<Promise<unknown>>();
+      ticker = setInterval(() => {
+        for (const s of sessions) {
+          if (busy.has(s)) {
+            if (measuring) skipped++;
+            continue;
+          }
+          busy.add(s);
+          const p = round(s).finally(() => {
+            busy.delete(s);
+            pending.delete(p);
+          });
+          pending.add(p);
+        }
+      }, tickMs);
+      loops = [
+        new Promise<void>((resolve) => setTimeout(resolve, 0)).then(async () => {
+          while (!stop) await sleep(50);
+          clearInterval(ticker);
+          await Promise.all(pending);
+        }),
+      ];
+    }
+    await sleep(WARMUP_MS);
+    const cpu0 = (await health(false)).cpuMicros;
+    measuring = true;
+    const t0 = performance.now();
+    await sleep(SECONDS * 1000);
+    measuring = false;
+    const elapsed = (performance.now() - t0) / 1000;
+    const cpu1 = (await health(false)).cpuMicros;
+    stop = true;
+    await Promise.all(loops);
+
+    latencies.sort((a, b) => a - b);
+    const pct = (p: number): string =>
+      (
+        latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN
+      ).toFixed(1);
+    const total = teamActions + clockActions;
+    console.log(`\n${label}`);
+    console.log(
+      `  ${Math.round(total / elapsed)} acknowledged actions/s (${Math.round(teamActions / elapsed)}/s team decisions + ${Math.round(clockActions / elapsed)}/s clock advances; ${refused} refused${tickMs === undefined ? '' : `; ${skipped} session-ticks skipped, still busy`})`,
+    );
+    console.log(`  (the sessions reached turn ${Math.round(turns / SESSIONS)} on average)`);
+    console.log(
+      `  ack latency (send → durable ack): p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${pct(100)} ms over ${latencies.length} acks`,
+    );
+    const perAction = (cpu1 - cpu0) / Math.max(1, total);
+    console.log(
+      `  server CPU: ${perAction.toFixed(0)} µs per action, ${((cpu1 - cpu0) / 1e4 / elapsed).toFixed(0)}% of a core ` +
+        `(≈ ${Math.round(1e6 / perAction)} actions/s if it had a core to itself)`,
+    );
+    for (const x of sessions) {
+      await x.white.close();
+      for (const [, c] of x.teams) await c.close();
+    }
+  };
+
+  await phase(
+    'closed loop (each session plays its next round as soon as the last is acknowledged):',
+    undefined,
+  );
+  const tickMs = (1000 * SESSIONS * (TEAMS.length + 1)) / RATE;
+  await phase(
+    `lockstep ticks every ${tickMs.toFixed(1)} ms (offered load ${RATE} actions/s: ${TEAMS.length} decisions + 1 advance per session and tick):`,
+    tickMs,
+  );
+  console.log('\ntargets: ≥ 5,000 actions/s, ack p99 ≤ 20 ms, ≤ 100 KB per idle session');
+}
+
+main().then(
+  () => {
+    child.kill('SIGTERM');
+    child.once('exit', () => process.exit(0));
+  },
+  (err: unknown) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

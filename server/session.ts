@@ -1,0 +1,553 @@
+/**
+ * A live session: the authoritative state of one exercise, its durable log, and the clients
+ * connected to it.
+ *
+ * A command is checked and applied at once against the newest state (`head`), then written
+ * to the log; it is acknowledged, and its events and view changes are pushed, only once the
+ * log write is durable (`committed`). Writes are batched (group commit): while one batch is
+ * being fsync'd, the next accumulates. Clients therefore never see a state a crash could
+ * take back.
+ */
+import {
+  canonicalJson,
+  createSession,
+  eventsFor,
+  hashState,
+  step,
+  viewFor,
+  type Command,
+  type CommandBody,
+  type EngineEvent,
+  type Role,
+  type Scenario,
+  type SessionState,
+  type View,
+} from '../engine/index.js';
+import type { Logger } from './log.js';
+import { diff, type DiffMemo } from './patch.js';
+import { CLOSE, PROTOCOL_VERSION, type ErrorCode } from './protocol.js';
+import {
+  CorruptSessionError,
+  type LogRecord,
+  type SessionMeta,
+  type SessionStore,
+  type StoredSession,
+} from './store.js';
+
+/** A joined connection, as a session sees it. */
+export interface Peer {
+  readonly role: Role;
+  readonly tokenHash: string;
+  /** The last event seq sent to this peer. */
+  sentSeq: number;
+  /** The seq of the view this peer holds. */
+  viewSeq: number;
+  /** Sends were suspended because the peer does not read fast enough. */
+  lagging: boolean;
+  send(frame: string): void;
+  /** Bytes queued for this peer and not yet handed to the network. */
+  buffered(): number;
+  close(code: number, reason: string): void;
+  /** Hold writes until `uncork`, so that a batch of frames goes out in one system call. */
+  cork?(): void;
+  uncork?(): void;
+}
+
+export interface SessionLimits {
+  /** Events of this many recent commands are kept for catch-up; older ones are replayed. */
+  readonly eventTail: number;
+  /** A state hash is logged every this many commands (checked on restart). */
+  readonly checkpointEvery: number;
+  /** A peer with more queued bytes than this stops receiving until it drains. */
+  readonly highWaterBytes: number;
+  /** ... and below this it catches up. */
+  readonly lowWaterBytes: number;
+  /** A peer with more queued bytes than this is disconnected. */
+  readonly maxBufferedBytes: number;
+  /** Most connections to one session. */
+  readonly maxPeers: number;
+}
+
+interface Waiter {
+  readonly peer: Peer;
+  readonly id: string;
+  readonly duplicate: boolean;
+}
+
+/** A command applied to `head`, on its way to the log. */
+interface Entry {
+  readonly seq: number;
+  readonly state: SessionState;
+  readonly events: readonly EngineEvent[];
+  readonly waiters: Waiter[];
+}
+
+const frame = (value: unknown): string => JSON.stringify(value);
+
+/** Each event's JSON, made once however many roles see it. */
+const eventJson = new WeakMap<EngineEvent, string>();
+
+/** `{"type":"event",…}` with the role's events, and the view patch when there is one. */
+function eventFrameText(
+  seq: number,
+  events: readonly EngineEvent[],
+  role: Role,
+  view?: { base: number; patches: readonly unknown[] },
+): string {
+  const parts: string[] = [];
+  for (const e of eventsFor(events, role)) {
+    let json = eventJson.get(e);
+    if (json === undefined) {
+      json = JSON.stringify(e);
+      eventJson.set(e, json);
+    }
+    parts.push(json);
+  }
+  const tail = view === undefined ? '' : `,"view":${JSON.stringify(view)}`;
+  return `{"type":"event","seq":${seq},"events":[${parts.join(',')}]${tail}}`;
+}
+
+export const errorFrame = (id: string | undefined, code: ErrorCode, message: string): string =>
+  frame({ type: 'error', ...(id === undefined ? {} : { id }), code, message });
+
+export class LiveSession {
+  readonly id: string;
+  readonly scenario: Scenario;
+  meta: SessionMeta;
+  /** Why the session stopped (its log could not be written), or null. */
+  failed: string | null = null;
+  readonly peers = new Set<Peer>();
+
+  private head: SessionState;
+  private committed: SessionState;
+  /** Every applied command; `commands[seq - 1]`. */
+  private readonly commands: Command[] = [];
+  /** `<by> <client id>` → seq: what makes retries idempotent. */
+  private readonly ids = new Map<string, number>();
+  /** Events of the most recent committed commands, from seq `tailStart`. */
+  private tail: (readonly EngineEvent[])[] = [];
+  private tailStart = 1;
+  private queue: LogRecord[] = [];
+  private queued: Entry[] = [];
+  private inflight: Entry[] = [];
+  private flushing = false;
+  private flushScheduled = false;
+  private idleWaiters: (() => void)[] = [];
+  /** The last view pushed to each role that has peers, and its seq. */
+  private readonly roleViews = new Map<Role, { seq: number; view: View }>();
+  private readonly laggards = new Set<Peer>();
+
+  constructor(
+    meta: SessionMeta,
+    scenario: Scenario,
+    private readonly store: SessionStore,
+    private readonly limits: SessionLimits,
+    private readonly log: Logger,
+    state?: SessionState,
+  ) {
+    this.id = meta.id;
+    this.meta = meta;
+    this.scenario = scenario;
+    this.head = state ?? createSession(scenario, meta.seed);
+    this.committed = this.head;
+  }
+
+  /**
+   * Rebuilds a session from its stored log: every command is replayed through the engine and
+   * every stored hash checked. Throws {@link CorruptSessionError} on any disagreement.
+   */
+  static restore(
+    stored: StoredSession,
+    scenario: Scenario,
+    store: SessionStore,
+    limits: SessionLimits,
+    log: Logger,
+  ): LiveSession {
+    const { meta } = stored;
+    const corrupt = (message: string): CorruptSessionError =>
+      new CorruptSessionError(meta.id, message);
+    const session = new LiveSession(meta, scenario, store, limits, log);
+    let state = session.head;
+    for (const rec of stored.records) {
+      const r = step(state, rec.command);
+      if (!r.ok) {
+        throw corrupt(
+          `command ${rec.seq} is rejected on replay (${r.error.code}): ${r.error.message}`,
+        );
+      }
+      state = r.state;
+      if (state.seq !== rec.seq) throw corrupt(`replay reached seq ${state.seq}, not ${rec.seq}`);
+      if (rec.stateHash !== undefined && hashState(state) !== rec.stateHash) {
+        throw corrupt(`replay diverged at seq ${rec.seq}: the state hash differs from the log's`);
+      }
+      const command = rec.command as Command;
+      session.commands.push(command);
+      if (rec.id !== undefined) session.ids.set(`${command.by} ${rec.id}`, rec.seq);
+      session.pushTail(r.events);
+    }
+    if (stored.end) {
+      if (stored.end.seq !== state.seq || stored.end.stateHash !== hashState(state)) {
+        throw corrupt(`replay diverged: the end line's state hash differs`);
+      }
+    }
+    session.head = state;
+    session.committed = state;
+    return session;
+  }
+
+  /** The durable state (what clients see). */
+  get state(): SessionState {
+    return this.committed;
+  }
+
+  /** True when the exercise has ended but its log lacks the end line (a crash cut it off). */
+  needsEndRecord(stored: StoredSession): boolean {
+    return this.committed.status === 'ended' && stored.end === undefined;
+  }
+
+  /** Writes the end line a crash cut off (the final command is durable, its end line was not). */
+  async writeEndRecord(): Promise<void> {
+    await this.store.append(this.id, [
+      { end: { seq: this.committed.seq, stateHash: hashState(this.committed) } },
+    ]);
+  }
+
+  // ------------------------------------------------------------------ peers
+
+  /** A client joined with a valid token: welcome it, then send what it missed since lastSeq. */
+  join(peer: Peer, lastSeq: number | undefined): void {
+    if (this.failed) {
+      peer.send(errorFrame(undefined, 'unavailable', `this session stopped: ${this.failed}`));
+      peer.close(CLOSE.unavailable, 'session unavailable');
+      return;
+    }
+    if (this.peers.size >= this.limits.maxPeers) {
+      peer.send(errorFrame(undefined, 'sessionFull', 'too many connections to this session'));
+      peer.close(CLOSE.tryLater, 'session full');
+      return;
+    }
+    const seq = this.committed.seq;
+    const team = peer.role.startsWith('team:') ? peer.role.slice(5) : undefined;
+    peer.send(
+      frame({
+        type: 'welcome',
+        protocol: PROTOCOL_VERSION,
+        session: this.id,
+        role: peer.role,
+        ...(team === undefined ? {} : { team }),
+        seq,
+        view: this.viewOf(peer.role),
+      }),
+    );
+    this.peers.add(peer);
+    peer.viewSeq = seq;
+    peer.sentSeq = seq;
+    if (lastSeq !== undefined && lastSeq < seq) this.sendEvents(peer, lastSeq + 1, seq);
+  }
+
+  leave(peer: Peer): void {
+    this.peers.delete(peer);
+    this.laggards.delete(peer);
+    for (const p of this.peers) if (p.role === peer.role) return;
+    this.roleViews.delete(peer.role);
+  }
+
+  /** A full view, for a client whose view version has a gap. */
+  sync(peer: Peer): void {
+    if (peer.lagging) return; // it gets a full view when it catches up
+    this.sendView(peer);
+  }
+
+  /** Closes every connection of a role (its token was revoked). */
+  closeRole(role: Role, reason: string, except?: Peer): void {
+    for (const p of [...this.peers]) {
+      if (p.role === role && p !== except) {
+        this.leave(p);
+        p.close(CLOSE.unauthorized, reason);
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ commands
+
+  /** A command from a peer; answered by ack (once durable) or error. */
+  submit(peer: Peer, id: string, body: CommandBody): void {
+    const fail = (code: ErrorCode, message: string): void =>
+      peer.send(errorFrame(id, code, message));
+    if (this.failed) return fail('unavailable', `this session stopped: ${this.failed}`);
+    if (peer.role === 'observer') return fail('forbidden', 'observers watch; they do not act');
+    const command = { ...body, by: peer.role } as Command;
+    const key = `${peer.role} ${id}`;
+    const seen = this.ids.get(key);
+    if (seen !== undefined) {
+      const prior = this.commands[seen - 1];
+      if (canonicalJson(prior) !== canonicalJson(command)) {
+        return fail('duplicateId', `command id '${id}' was already used for another command`);
+      }
+      if (seen <= this.committed.seq) {
+        peer.send(frame({ type: 'ack', id, seq: seen, duplicate: true }));
+      } else {
+        const entry = [...this.inflight, ...this.queued].find((e) => e.seq === seen);
+        entry?.waiters.push({ peer, id, duplicate: true });
+      }
+      return;
+    }
+    const r = step(this.head, command);
+    if (!r.ok) return fail(r.error.code, r.error.message);
+    const state = r.state;
+    this.head = state;
+    this.commands.push(command);
+    this.ids.set(key, state.seq);
+    const record: LogRecord =
+      state.seq % this.limits.checkpointEvery === 0
+        ? { seq: state.seq, command, id, stateHash: hashState(state) }
+        : { seq: state.seq, command, id };
+    this.queue.push(record);
+    if (state.status === 'ended') {
+      this.queue.push({ end: { seq: state.seq, stateHash: hashState(state) } });
+    }
+    this.queued.push({
+      seq: state.seq,
+      state,
+      events: r.events,
+      waiters: [{ peer, id, duplicate: false }],
+    });
+    this.scheduleFlush();
+  }
+
+  private scheduleFlush(): void {
+    if (this.flushing || this.flushScheduled) return;
+    this.flushScheduled = true;
+    // Let the commands that arrived in this turn of the event loop share one fsync.
+    setImmediate(() => {
+      this.flushScheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    if (this.flushing || this.failed) return;
+    if (this.queue.length === 0) {
+      this.settleIdle();
+      return;
+    }
+    this.flushing = true;
+    const records = this.queue;
+    const entries = this.queued;
+    this.queue = [];
+    this.queued = [];
+    this.inflight = entries;
+    try {
+      await this.store.append(this.id, records);
+    } catch (err) {
+      this.fail(err);
+      return;
+    }
+    this.inflight = [];
+    this.flushing = false;
+    this.commit(entries);
+    await this.flush();
+  }
+
+  private settleIdle(): void {
+    const waiters = this.idleWaiters;
+    this.idleWaiters = [];
+    for (const w of waiters) w();
+  }
+
+  /** Resolves when every applied command is durable (or the session failed). */
+  whenIdle(): Promise<void> {
+    if (!this.flushing && !this.flushScheduled && this.queue.length === 0) return Promise.resolve();
+    if (this.failed) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private fail(err: unknown): void {
+    const message = err instanceof Error ? err.message : String(err);
+    this.failed = `its log could not be written (${message})`;
+    this.log.error('session failed: its log could not be written', {
+      session: this.id,
+      err: err instanceof Error ? err : String(err),
+    });
+    for (const e of [...this.inflight, ...this.queued]) {
+      for (const w of e.waiters) {
+        w.peer.send(errorFrame(w.id, 'unavailable', `not applied: ${this.failed}`));
+      }
+    }
+    this.inflight = [];
+    this.queued = [];
+    this.queue = [];
+    for (const p of [...this.peers]) {
+      this.leave(p);
+      p.close(CLOSE.unavailable, 'session unavailable');
+    }
+    this.settleIdle();
+  }
+
+  // ------------------------------------------------------------------ pushing
+
+  /** The entries are durable: push their events and the view change, then the acks. */
+  private commit(entries: readonly Entry[]): void {
+    const last = entries[entries.length - 1];
+    if (!last) return;
+    this.committed = last.state;
+    for (const e of entries) this.pushTail(e.events);
+    const corked = [...this.peers];
+    for (const p of corked) p.cork?.();
+    const frames = new Map<Role, { base: number | undefined; frames: string[] }>();
+    const memo: DiffMemo = new WeakMap();
+    for (const peer of this.peers) {
+      if (peer.lagging) continue;
+      const queued = peer.buffered();
+      if (queued > this.limits.maxBufferedBytes) {
+        this.drop(peer);
+        continue;
+      }
+      if (queued > this.limits.highWaterBytes) {
+        peer.lagging = true;
+        this.laggards.add(peer);
+        continue;
+      }
+      let out = frames.get(peer.role);
+      if (!out) {
+        out = this.framesFor(peer.role, entries, memo);
+        frames.set(peer.role, out);
+      }
+      if (out.base === peer.viewSeq) {
+        for (const f of out.frames) peer.send(f);
+      } else {
+        // Not at the base of the patch: the events without it, then a full view.
+        for (const e of entries) peer.send(this.eventFrame(e.seq, e.events, peer.role));
+        this.sendView(peer);
+      }
+      peer.sentSeq = last.seq;
+      peer.viewSeq = last.seq;
+    }
+    for (const e of entries) {
+      for (const w of e.waiters) {
+        if (this.peers.has(w.peer)) {
+          w.peer.send(
+            frame(
+              w.duplicate
+                ? { type: 'ack', id: w.id, seq: e.seq, duplicate: true }
+                : { type: 'ack', id: w.id, seq: e.seq },
+            ),
+          );
+        }
+      }
+    }
+    for (const p of corked) p.uncork?.();
+  }
+
+  /** The frames a role gets for a batch: one event frame per command, the last with the patch. */
+  private framesFor(
+    role: Role,
+    entries: readonly Entry[],
+    memo: DiffMemo,
+  ): { base: number | undefined; frames: string[] } {
+    const last = entries[entries.length - 1] as Entry;
+    const before = this.roleViews.get(role);
+    const after = viewFor(last.state, role);
+    this.roleViews.set(role, { seq: last.seq, view: after });
+    const frames = entries.map((e) =>
+      eventFrameText(
+        e.seq,
+        e.events,
+        role,
+        e === last && before
+          ? { base: before.seq, patches: diff(before.view, after, memo) }
+          : undefined,
+      ),
+    );
+    return { base: before?.seq, frames };
+  }
+
+  private eventFrame(seq: number, events: readonly EngineEvent[], role: Role): string {
+    return eventFrameText(seq, events, role);
+  }
+
+  /** The role's view of the committed state (cached while the role has peers). */
+  private viewOf(role: Role): View {
+    const cached = this.roleViews.get(role);
+    if (cached && cached.seq === this.committed.seq) return cached.view;
+    const view = viewFor(this.committed, role);
+    this.roleViews.set(role, { seq: this.committed.seq, view });
+    return view;
+  }
+
+  private sendView(peer: Peer): void {
+    const seq = this.committed.seq;
+    peer.send(frame({ type: 'view', seq, view: this.viewOf(peer.role) }));
+    peer.viewSeq = seq;
+  }
+
+  /** Event frames for seqs from..to (inclusive), from the tail or regenerated by replay. */
+  private sendEvents(peer: Peer, from: number, to: number): void {
+    if (from > to) return;
+    if (from >= this.tailStart) {
+      for (let seq = from; seq <= to; seq++) {
+        peer.send(this.eventFrame(seq, this.tail[seq - this.tailStart] ?? [], peer.role));
+      }
+      return;
+    }
+    // Older than the tail: the engine is deterministic, so replaying the log regenerates them.
+    let state = createSession(this.scenario, this.meta.seed);
+    for (let seq = 1; seq <= to; seq++) {
+      const r = step(state, this.commands[seq - 1]);
+      if (!r.ok) throw new Error(`replay of session ${this.id} failed at seq ${seq}`);
+      state = r.state;
+      if (seq >= from) peer.send(this.eventFrame(seq, r.events, peer.role));
+    }
+  }
+
+  private pushTail(events: readonly EngineEvent[]): void {
+    this.tail.push(events);
+    if (this.tail.length > this.limits.eventTail) {
+      const drop = this.tail.length - this.limits.eventTail;
+      this.tail = this.tail.slice(drop);
+      this.tailStart += drop;
+    }
+  }
+
+  // ------------------------------------------------------------------ backpressure
+
+  /** True while some peer is lagging. */
+  get hasLaggards(): boolean {
+    return this.laggards.size > 0;
+  }
+
+  /** Lagging peers that drained catch up (missed events, then a full view); hopeless ones go. */
+  catchUpLaggards(): void {
+    for (const peer of [...this.laggards]) {
+      const queued = peer.buffered();
+      if (queued > this.limits.maxBufferedBytes) {
+        this.drop(peer);
+      } else if (queued <= this.limits.lowWaterBytes) {
+        this.laggards.delete(peer);
+        peer.lagging = false;
+        this.sendEvents(peer, peer.sentSeq + 1, this.committed.seq);
+        peer.sentSeq = this.committed.seq;
+        this.sendView(peer);
+      }
+    }
+  }
+
+  private drop(peer: Peer): void {
+    this.log.warn('connection dropped: it does not read fast enough', {
+      session: this.id,
+      role: peer.role,
+      buffered: peer.buffered(),
+    });
+    this.leave(peer);
+    peer.close(CLOSE.tooSlow, 'too slow: reconnect with lastSeq');
+  }
+
+  /** Shutdown: waits for pending writes, then closes every connection. */
+  async close(code: number, reason: string): Promise<void> {
+    await this.whenIdle();
+    for (const p of [...this.peers]) {
+      this.leave(p);
+      p.close(code, reason);
+    }
+  }
+}
