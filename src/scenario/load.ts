@@ -55,6 +55,15 @@ export type LoadResult =
       hash: string;
       /** Non-fatal findings (e.g. an unresolved YAML tag). */
       warnings: ScenarioIssue[];
+      /**
+       * Where a document path (e.g. `['events', 2, 'trigger']`) is in the source, as far as
+       * it exists there (defaults have no position of their own: their parent's is given).
+       * `key`: point at the key rather than the value. For findings beyond the schema (lint).
+       */
+      position: (
+        path: readonly (string | number)[],
+        key?: boolean,
+      ) => { line: number; col: number };
     }
   | { ok: false; errors: ScenarioIssue[] };
 
@@ -275,7 +284,11 @@ function parseChecked(text: string, file: string, hash: string): LoadResult {
   }
 
   const parsed = ScenarioSchema.safeParse(data);
-  if (parsed.success) return { ok: true, scenario: parsed.data, hash, warnings };
+  if (parsed.success) {
+    const position = (path: readonly Segment[], key = false): { line: number; col: number } =>
+      pos(locate(doc, root, path, key).offset);
+    return { ok: true, scenario: parsed.data, hash, warnings, position };
+  }
   const cascades = new WeakSet<ScenarioIssue>();
   // Past a few screens nobody reads them; keep the mapping bounded for hostile files.
   const all = parsed.error.issues

@@ -2,10 +2,13 @@
  * `ttx validate <files...>`: load and check scenario files.
  *
  * Prints `file: ok` on stdout for each valid file, and one
- * `file:line:col error|warning: path: message` line per issue on stderr. Exit status 0 when
- * every file is valid, 1 otherwise.
+ * `file:line:col error|warning: path: message` line per issue on stderr: schema problems,
+ * then the static lint (unused or dangling references, events that can never trigger,
+ * chances always 0 or 1, CJSOR slots nobody can fill …). Exit status 0 when every file is
+ * valid (warnings allowed), 1 otherwise.
  */
 import type { Command } from 'commander';
+import { lintScenario } from '../../authoring/lint.js';
 import { formatIssue, loadScenarioFile } from '../../scenario/load.js';
 import { EXIT, raiseExit, type CliContext, type CliIO } from '../context.js';
 
@@ -15,8 +18,12 @@ export function validateFiles(files: readonly string[], io: CliIO): number {
   for (const file of files) {
     const result = loadScenarioFile(file);
     if (result.ok) {
-      for (const w of result.warnings) io.err(`${formatIssue(w)}\n`);
-      io.out(`${file}: ok\n`);
+      // Beyond the schema: the static lint (src/authoring/lint.ts), errors and warnings.
+      const lint = lintScenario(result.scenario, file, result.position);
+      const issues = [...result.warnings, ...lint].sort((a, b) => a.line - b.line || a.col - b.col);
+      for (const i of issues) io.err(`${formatIssue(i)}\n`);
+      if (lint.some((i) => i.severity === 'error')) status = EXIT.invalid;
+      else io.out(`${file}: ok\n`);
     } else {
       for (const e of result.errors) io.err(`${formatIssue(e)}\n`);
       status = EXIT.invalid;

@@ -1,0 +1,158 @@
+/**
+ * Worker threads for `ttx check` (batches spread over the machine's cores). Each worker loads
+ * the TypeScript sources through tsx (registered in the worker by a tiny bootstrap, so this
+ * works under `ttx`, tsx and vitest alike) and is given the scenario once.
+ *
+ * Batches are contiguous slices of the runs and results are merged in run order, so a check
+ * reports the same findings whatever the number of workers.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { Scenario } from '../../engine/index.js';
+import type { RunSummary } from './evaluate.js';
+import type { Play } from './play.js';
+
+export type Task =
+  | { readonly kind: 'explore'; readonly plays: readonly Play[] }
+  | {
+      readonly kind: 'statistic';
+      readonly property: string;
+      readonly from: number;
+      readonly to: number;
+    };
+
+export type WorkerReply =
+  | { readonly ready: true }
+  | { readonly id: number; readonly progress: number }
+  | { readonly id: number; readonly result: RunSummary[] | boolean[] }
+  | { readonly id: number; readonly error: string };
+
+/** tsx's ESM API (its `register` installs the TypeScript loader in the calling thread). */
+function tsxApi(): string {
+  const pkgPath = createRequire(import.meta.url).resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, unknown> };
+  let entry: unknown = pkg.exports['./esm/api'];
+  while (entry !== null && typeof entry === 'object') {
+    const e = entry as Record<string, unknown>;
+    entry = e['import'] ?? e['default'];
+  }
+  if (typeof entry !== 'string') throw new Error('tsx has no ESM API entry');
+  return new URL(entry, pathToFileURL(pkgPath)).href;
+}
+
+const BOOT = `import('node:worker_threads').then(async ({ workerData, parentPort }) => {
+  try {
+    (await import(workerData.tsx)).register();
+    await import(workerData.module);
+  } catch (e) {
+    parentPort.postMessage({ id: -1, error: String(e && e.stack || e) });
+  }
+});`;
+
+interface Job {
+  readonly id: number;
+  readonly task: Task;
+  readonly resolve: (r: RunSummary[] | boolean[]) => void;
+  readonly reject: (e: Error) => void;
+  readonly progress?: (n: number) => void;
+}
+
+export class Pool {
+  private readonly idle: Worker[] = [];
+  private readonly queue: Job[] = [];
+  private readonly running = new Map<Worker, Job>();
+  private nextId = 0;
+
+  private constructor(private readonly workers: Worker[]) {
+    this.idle.push(...workers);
+    for (const w of workers) {
+      w.on('message', (m: WorkerReply) => this.onMessage(w, m));
+      w.on('error', (e) => this.fail(w, e));
+      w.on('exit', (code) => {
+        if (this.running.has(w)) this.fail(w, new Error(`a check worker exited (${code})`));
+      });
+    }
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  /** Starts `size` workers for `scenario`; null if they cannot start (the caller runs alone). */
+  static async open(scenario: Scenario, size: number): Promise<Pool | null> {
+    let tsx: string;
+    try {
+      tsx = tsxApi();
+    } catch {
+      return null;
+    }
+    const module = new URL('./worker.ts', import.meta.url).href;
+    const workers = Array.from(
+      { length: size },
+      () => new Worker(BOOT, { eval: true, workerData: { tsx, module, scenario } }),
+    );
+    const ready = workers.map(
+      (w) =>
+        new Promise<boolean>((resolve) => {
+          const timer = setTimeout(() => resolve(false), 30_000);
+          const done = (ok: boolean): void => {
+            clearTimeout(timer);
+            resolve(ok);
+          };
+          w.once('message', (m: WorkerReply) => done('ready' in m));
+          w.once('error', () => done(false));
+        }),
+    );
+    if ((await Promise.all(ready)).every(Boolean)) return new Pool(workers);
+    await Promise.all(workers.map((w) => w.terminate()));
+    return null;
+  }
+
+  run(task: Task, progress?: (n: number) => void): Promise<RunSummary[] | boolean[]> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({
+        id: this.nextId++,
+        task,
+        resolve,
+        reject,
+        ...(progress ? { progress } : {}),
+      });
+      this.dispatch();
+    });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.workers.map((w) => w.terminate()));
+  }
+
+  private dispatch(): void {
+    while (this.idle.length > 0 && this.queue.length > 0) {
+      const w = this.idle.pop()!;
+      const job = this.queue.shift()!;
+      this.running.set(w, job);
+      w.postMessage({ id: job.id, task: job.task });
+    }
+  }
+
+  private onMessage(w: Worker, m: WorkerReply): void {
+    const job = this.running.get(w);
+    if (!job || 'ready' in m || m.id !== job.id) return;
+    if ('progress' in m) {
+      job.progress?.(m.progress);
+      return;
+    }
+    this.running.delete(w);
+    this.idle.push(w);
+    if ('error' in m) job.reject(new Error(m.error));
+    else job.resolve(m.result);
+    this.dispatch();
+  }
+
+  private fail(w: Worker, e: Error): void {
+    const job = this.running.get(w);
+    this.running.delete(w);
+    job?.reject(e);
+  }
+}
