@@ -1,0 +1,89 @@
+/**
+ * A batch plan: every run a batch needs, as plain data that can be posted to worker threads.
+ * A plan has one or more variants (the baseline, then one per level of each `--vary` sweep),
+ * each played for the same N seeds: run i of every variant uses seed `<seed>:<i>`, so results
+ * do not depend on how runs are spread over threads, and sweep levels are compared on common
+ * random numbers (the same seeds), which keeps the noise out of their differences.
+ */
+import type { Scenario } from '../../engine/index.js';
+import type { ScheduledDecision } from '../run/headless.js';
+import { playRun, type OnRejected, type RunRecord, type RunStart } from './runner.js';
+
+export interface Variant {
+  /** `baseline`, `alternative`, or `<factor>=<value>` for a sweep level. */
+  readonly id: string;
+  readonly start: RunStart;
+  /** Decisions taken at their turns, in order (see sortScript). */
+  readonly script: readonly ScheduledDecision[];
+  /** Teams no policy plays. */
+  readonly human: readonly string[];
+  /** Full records (see RunOptions.detail), or outcomes only (sweep levels, odds). */
+  readonly detail: boolean;
+  /** With detail, runs i with i % outcomeEvery = 0 count inject outcomes (default 1: all). */
+  readonly outcomeEvery?: number;
+}
+
+export interface BatchPlan {
+  readonly variants: readonly Variant[];
+  /** Runs per variant. */
+  readonly runs: number;
+  /** Base seed: run i plays seed `<seed>:<i>`. */
+  readonly seed: string;
+  readonly onRejected: OnRejected;
+}
+
+/**
+ * Runs whose inject outcomes a detailed variant counts, at least: all of them up to this many,
+ * else every k-th run so that at least this many are counted.
+ */
+export const INJECT_OUTCOME_RUNS = 2000;
+
+/** The stride that counts inject outcomes on at least `INJECT_OUTCOME_RUNS` of `runs` runs. */
+export const outcomeStride = (runs: number, target = INJECT_OUTCOME_RUNS): number =>
+  target <= 0 ? 1 : Math.max(1, Math.floor(runs / target));
+
+/** The seed of run i. */
+export const seedFor = (seed: string, i: number): string => `${seed}:${i}`;
+
+/** A contiguous range of runs of one variant: the unit of work given to a thread. */
+export interface Chunk {
+  readonly variant: number;
+  readonly from: number;
+  readonly to: number;
+}
+
+/** Plays one chunk. */
+export function playChunk(plan: BatchPlan, chunk: Chunk): RunRecord[] {
+  const variant = plan.variants[chunk.variant];
+  if (!variant) throw new Error(`no variant ${chunk.variant}`);
+  const out: RunRecord[] = [];
+  const every = Math.max(1, Math.floor(variant.outcomeEvery ?? 1));
+  for (let i = chunk.from; i < chunk.to; i++) {
+    const options = {
+      human: variant.human,
+      onRejected: plan.onRejected,
+      detail: variant.detail,
+      injectOutcomes: i % every === 0,
+    };
+    out.push(playRun(variant.start, i, seedFor(plan.seed, i), variant.script, options));
+  }
+  return out;
+}
+
+/** The scenario with one factor's start value replaced. */
+export function withFactorStart(scenario: Scenario, factor: string, value: number): Scenario {
+  const def = Object.hasOwn(scenario.factors, factor) ? scenario.factors[factor] : undefined;
+  if (!def) throw new Error(`no factor '${factor}' in scenario ${scenario.id}`);
+  return { ...scenario, factors: { ...scenario.factors, [factor]: { ...def, start: value } } };
+}
+
+/** Splits every variant into chunks of about `size` runs, variant by variant. */
+export function chunksOf(plan: BatchPlan, size: number): Chunk[] {
+  const out: Chunk[] = [];
+  plan.variants.forEach((_, variant) => {
+    for (let from = 0; from < plan.runs; from += size) {
+      out.push({ variant, from, to: Math.min(plan.runs, from + size) });
+    }
+  });
+  return out;
+}
