@@ -10,8 +10,13 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Command, CommanderError } from 'commander';
+import { registerBatch } from './commands/batch.js';
+import { registerCheck } from './commands/check.js';
+import { registerGraph } from './commands/graph.js';
 import { registerReplay } from './commands/replay.js';
+import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
+import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
 import { EXIT, processIO, type CliContext, type CliIO } from './context.js';
 
@@ -20,6 +25,11 @@ const COMMANDS: readonly ((program: Command, ctx: CliContext) => void)[] = [
   registerRun,
   registerReplay,
   registerValidate,
+  registerCheck,
+  registerGraph,
+  registerServe,
+  registerBatch,
+  registerReport,
 ];
 
 /** Build the `ttx` program bound to `ctx` (its output and exit status). */
