@@ -20,13 +20,14 @@ export function audienceOf(def: ScenarioEventDef): Audience {
   return def.visibility;
 }
 
+/** The factor or resource value a condition tests, if it tests one. */
+export function conditionValue(s: SessionState, c: ConditionDef): number | undefined {
+  if (c.factor !== undefined) return s.public.factors[c.factor];
+  return c.resource !== undefined ? s.public.resources[c.resource] : undefined;
+}
+
 export function conditionHolds(s: SessionState, c: ConditionDef): boolean {
-  const value =
-    c.factor !== undefined
-      ? s.public.factors[c.factor]
-      : c.resource !== undefined
-        ? s.public.resources[c.resource]
-        : undefined;
+  const value = conditionValue(s, c);
   if (value !== undefined) {
     if (c.atLeast !== undefined && value < c.atLeast) return false;
     if (c.below !== undefined && value >= c.below) return false;

@@ -3,7 +3,7 @@
  * whether they hold in a state, how far a state is from meeting them (to find the run that
  * came closest to an unreached goal), and how to say both in words.
  */
-import { conditionHolds } from '../../engine/injects.js';
+import { conditionHolds, conditionValue } from '../../engine/injects.js';
 import {
   phaseOf,
   type ConditionDef,
@@ -34,12 +34,7 @@ const phaseIndex = (p: string): number => {
  */
 export function distance(s: SessionState, c: PropertyConditionDef, progress = 0): number {
   let d = 0;
-  const value =
-    c.factor !== undefined
-      ? s.public.factors[c.factor]
-      : c.resource !== undefined
-        ? s.public.resources[c.resource]
-        : undefined;
+  const value = conditionValue(s, c);
   if (value !== undefined) {
     const scale = c.resource !== undefined ? Math.max(1, Math.abs(c.atLeast ?? c.below ?? 1)) : 1;
     if (c.atLeast !== undefined && value < c.atLeast) d += (c.atLeast - value) / scale;

@@ -3,22 +3,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { BatchReport } from '../../src/analysis/index.js';
-import { main } from '../../src/cli/main.js';
+import { ttx } from '../helpers/cli.js';
 import { tmp, TUTORIAL, writeLog } from './helpers.js';
-
-async function ttx(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'ttx', ...args], {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-  });
-  return { code, out, err };
-}
 
 const dir = tmp();
 

@@ -12,7 +12,7 @@ import { checkScenario, type CheckReport, type Counterexample } from '../../src/
 import { counterexamplePath, writeCounterexample } from '../../src/authoring/counterexample.js';
 import { runScenario } from '../../src/authoring/run.js';
 import { decisionsOf } from '../../src/authoring/story.js';
-import { main } from '../../src/cli/main.js';
+import { ttx } from '../helpers/cli.js';
 import { formatIssue, loadScenarioFile } from '../../src/scenario/load.js';
 
 const FIXTURE = join(import.meta.dirname, 'fixtures', 'island.yaml');
@@ -35,20 +35,6 @@ function plant(name: string, edit: (text: string) => string): Planted {
   const r = loadScenarioFile(file);
   if (!r.ok) throw new Error(r.errors.map(formatIssue).join('\n'));
   return { file, hash: r.hash, scenario: r.scenario };
-}
-
-async function ttx(...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const code = await main(['node', 'ttx', ...args], {
-    out: (t) => {
-      out += t;
-    },
-    err: (t) => {
-      err += t;
-    },
-  });
-  return { code, out, err };
 }
 
 function failing(report: CheckReport, id: string): Counterexample {

@@ -1,19 +1,12 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { computeChance, explainText } from '../../engine/index.js';
+import { computeChance, CORE_FACTORS, explainText } from '../../engine/index.js';
 import { resolve } from '../../engine/resolution.js';
 import { Rng, seedRng } from '../../engine/rng.js';
 import { bundled, loadScenario } from '../helpers/scenarios.js';
 
 const unit = fc.double({ min: 0, max: 1, noNaN: true });
-const factorNames = [
-  'consensus',
-  'legitimacy',
-  'logistics',
-  'interoperability',
-  'localTrust',
-  'security',
-];
+const factorNames = [...CORE_FACTORS];
 const weights = fc.dictionary(
   fc.constantFrom(...factorNames),
   fc.double({ min: -2, max: 2, noNaN: true }),
