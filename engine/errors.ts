@@ -1,15 +1,18 @@
 /** Why a command was rejected. A rejected command changes nothing. */
-export type RejectionCode =
-  | 'malformed'
-  | 'forbidden'
-  | 'notStarted'
-  | 'paused'
-  | 'ended'
-  | 'wrongPhase'
-  | 'unknownTarget'
-  | 'alreadyActed'
-  | 'impossible'
-  | 'caveat';
+export const REJECTION_CODES = [
+  'malformed',
+  'forbidden',
+  'notStarted',
+  'paused',
+  'ended',
+  'wrongPhase',
+  'unknownTarget',
+  'alreadyActed',
+  'impossible',
+  'caveat',
+] as const;
+
+export type RejectionCode = (typeof REJECTION_CODES)[number];
 
 export interface Rejection {
   readonly code: RejectionCode;

@@ -24,7 +24,12 @@ export {
 export { computeChance, explainText, type Explanation } from './resolution.js';
 export { phaseOf, phaseLabel, type Phase } from './phase.js';
 export { audienceIncludes, describeEvent, type EngineEvent, type Audience } from './events.js';
-export { CommandRejectedError, type Rejection, type RejectionCode } from './errors.js';
+export {
+  CommandRejectedError,
+  REJECTION_CODES,
+  type Rejection,
+  type RejectionCode,
+} from './errors.js';
 export { ENGINE_VERSION } from './version.js';
 export * from './scenario/schema.js';
 export type { SessionState, Role, Issuer, Outcome } from './state.js';

@@ -7,7 +7,7 @@
  * nothing with side effects.
  */
 import { z } from 'zod';
-import { CommandSchema } from '../engine/index.js';
+import { CommandSchema, REJECTION_CODES } from '../engine/index.js';
 
 /** The protocol version a client names in `hello`; bumped on any incompatible change. */
 export const PROTOCOL_VERSION = 1;
@@ -142,17 +142,8 @@ export const ErrorCode = z.enum([
   'duplicateId',
   'unavailable',
   'badRequest',
-  // engine rejections (engine/errors.ts)
-  'malformed',
-  'forbidden',
-  'notStarted',
-  'paused',
-  'ended',
-  'wrongPhase',
-  'unknownTarget',
-  'alreadyActed',
-  'impossible',
-  'caveat',
+  // engine rejections, passed through unchanged
+  ...REJECTION_CODES,
 ]);
 export type ErrorCode = z.output<typeof ErrorCode>;
 

@@ -124,6 +124,18 @@ export function sweepValues(v: VarySpec): number[] {
   );
 }
 
+/** The fields every batch report opens with. */
+function reportHead(scenario: Scenario, seed: string, runs: number) {
+  return {
+    kind: 'ttx-batch',
+    format: 1,
+    scenario: { id: scenario.id, title: scenario.title },
+    engineVersion: ENGINE_VERSION,
+    seed,
+    runs,
+  } as const;
+}
+
 function checkRuns(runs: number): void {
   if (!Number.isInteger(runs) || runs < 1) throw new RangeError('runs must be a whole number ≥ 1');
 }
@@ -181,12 +193,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
       }
     : null;
   return {
-    kind: 'ttx-batch',
-    format: 1,
-    scenario: { id: scenario.id, title: scenario.title },
-    engineVersion: ENGINE_VERSION,
-    seed,
-    runs: options.runs,
+    ...reportHead(scenario, seed, options.runs),
     decisions: {
       source: options.decisions ? 'file' : 'policies',
       scripted: script.length,
@@ -256,12 +263,7 @@ export async function runFork(options: ForkOptions): Promise<BatchReport> {
     };
   }
   return {
-    kind: 'ttx-batch',
-    format: 1,
-    scenario: { id: scenario.id, title: scenario.title },
-    engineVersion: ENGINE_VERSION,
-    seed,
-    runs: options.runs,
+    ...reportHead(scenario, seed, options.runs),
     decisions: { source: 'log', scripted: own.length, human: humanTeams(point.state) },
     fork: {
       log: options.log,
