@@ -8,7 +8,6 @@
 import { spawnSync } from 'node:child_process';
 import { cpus, loadavg } from 'node:os';
 import { runBatch } from '../src/analysis/index.js';
-import { outcomeStride } from '../src/analysis/plan.js';
 import { playScenario } from '../src/run/headless.js';
 import { formatIssue, loadScenarioFile } from '../src/scenario/load.js';
 
@@ -68,9 +67,7 @@ console.log(
   await runBatch({ scenario: loaded.scenario, runs: 200, workers: 0, seed: 'warm-up' });
   const c0 = process.cpuUsage();
   const t = performance.now();
-  // The same share of runs counting inject outcomes as the batch of `runs` above.
-  const injectOutcomeRuns = Math.ceil(n / outcomeStride(runs));
-  await runBatch({ scenario: loaded.scenario, runs: n, workers: 0, injectOutcomeRuns });
+  await runBatch({ scenario: loaded.scenario, runs: n, workers: 0 });
   const cpu = process.cpuUsage(c0);
   const ms = (cpu.user + cpu.system) / 1000 / n;
   // The same seeds through the plain headless runner, no events kept (what the engine costs).

@@ -3,7 +3,7 @@
  * the scenario, the PRNG, and the event list being written.
  */
 import type { Audience, EngineEvent, EngineEventKind } from './events.js';
-import { resolve, resolveOutcome, round6, type Modifier, type Outcome } from './resolution.js';
+import { chanceOf, resolve, round6, type Modifier, type Outcome } from './resolution.js';
 import type { Rng } from './rng.js';
 import type { ActionTuningDef, EffectDef, Scenario } from './scenario/schema.js';
 import { own, type SessionState } from './state.js';
@@ -15,7 +15,12 @@ export interface StepContext {
   readonly events: EngineEvent[];
   /** Report nothing: the caller wants the next state only (batches, benchmarks). */
   readonly quiet: boolean;
+  /** Told every resolution's subject, chance and outcome, quiet or not (batches count them). */
+  readonly onResolution?: ResolutionListener | undefined;
 }
+
+/** See StepContext.onResolution. */
+export type ResolutionListener = (subject: string, chance: number, outcome: Outcome) => void;
 
 const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
 /** Factor values are stored to 4 decimals: readable, and exact to replay on any machine. */
@@ -102,8 +107,19 @@ export function roll(
     floor: ctx.scenario.resolution.floor,
     ceiling: ctx.scenario.resolution.ceiling,
   };
-  if (ctx.quiet) return resolveOutcome(input, ctx.rng, forced);
+  if (ctx.quiet) {
+    // The same draw as `resolve` (none when forced), without building the explanation.
+    const chance = chanceOf(input);
+    const outcome = forced
+      ? forced.outcome
+      : round6(ctx.rng.next()) < chance
+        ? 'success'
+        : 'failure';
+    ctx.onResolution?.(what.subject, chance, outcome);
+    return outcome;
+  }
   const explanation = resolve(input, ctx.rng, forced);
+  ctx.onResolution?.(what.subject, explanation.chance, explanation.outcome);
   // The explanation's text is rendered by describeEvent when someone reads it, not here.
   emit(ctx, 'resolution', what.title, what.audience ?? 'all', {
     subject: what.subject,

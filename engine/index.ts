@@ -11,6 +11,7 @@ export {
   type InPlaceOptions,
   type StepResult,
 } from './session.js';
+export type { ResolutionListener } from './context.js';
 export { hashState, canonicalJson } from './hash.js';
 export { viewFor, eventsFor, type View, type ScenarioBrief } from './views.js';
 export { legalCommands, checkCommand } from './commands/index.js';

@@ -95,16 +95,6 @@ export function chanceOf(input: ChanceInput): number {
 
 export type Outcome = 'success' | 'failure';
 
-/** The outcome `resolve` would give, without building its explanation. */
-export function resolveOutcome(
-  input: ChanceInput,
-  rng: Rng,
-  forced?: { outcome: Outcome; reason: string },
-): Outcome {
-  if (forced) return forced.outcome;
-  return round6(rng.next()) < chanceOf(input) ? 'success' : 'failure';
-}
-
 /** Computes the chance and rolls (or applies a facilitator's forced outcome). */
 export function resolve(
   input: ChanceInput,

@@ -4,7 +4,7 @@
 import { deepFreeze, fork, forkAll, seal } from './fork.js';
 import { applyCommand, checkCommand } from './commands/index.js';
 import { CommandSchema, IssuerSchema, type Command } from './commands/schema.js';
-import type { StepContext } from './context.js';
+import type { ResolutionListener, StepContext } from './context.js';
 import { CommandRejectedError, reject, type Rejection } from './errors.js';
 import type { EngineEvent } from './events.js';
 import { initialMachines, stageOf } from './phase.js';
@@ -113,12 +113,14 @@ export function parseCommand(
 export function step(state: SessionState, command: unknown): StepResult {
   const parsed = parseCommand(command);
   if (!parsed.ok) return { ok: false, state, error: parsed.error };
-  return applyChecked(state, parsed.command, fork, seal, false);
+  return applyChecked(state, parsed.command, fork, seal, {});
 }
 
 export interface InPlaceOptions {
   /** Report nothing (no events): for runs that want outcomes only. */
   readonly quiet?: boolean;
+  /** Told each resolution's subject, chance and outcome (quiet steps included). */
+  readonly onResolution?: ResolutionListener;
 }
 
 /**
@@ -145,13 +147,7 @@ export function applyInPlace(
   command: Command,
   options: InPlaceOptions = {},
 ): StepResult {
-  return applyChecked(
-    work,
-    command,
-    (s) => s,
-    (s) => s,
-    options.quiet ?? false,
-  );
+  return applyChecked(work, command, (s) => s, (s) => s, options);
 }
 
 /** A private, mutable working copy of a state, for `stepInPlace`. */
@@ -165,7 +161,7 @@ function applyChecked(
   command: Command,
   begin: (s: SessionState) => SessionState,
   end: (s: SessionState) => SessionState,
-  quiet: boolean,
+  options: InPlaceOptions,
 ): StepResult {
   const { by, ...body } = command;
   const rejection = checkCommand(state, by, body);
@@ -177,7 +173,8 @@ function applyChecked(
     scenario: state.scenario,
     rng: new Rng(state.control.rng),
     events,
-    quiet,
+    quiet: options.quiet ?? false,
+    onResolution: options.onResolution,
   };
   applyCommand(ctx, by, body);
   work.seq += 1;

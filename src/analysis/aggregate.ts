@@ -51,7 +51,7 @@ export interface InjectStats {
   /** Times it fired, over all runs. */
   readonly fired: number;
   readonly resolved: number;
-  /** Successes among its resolutions in the counted runs (null for injects that take no roll). */
+  /** Successes among its resolutions (null for injects that take no roll). */
   readonly success: Proportion | null;
   /** Mean chance of success computed at its resolutions (null if never resolved). */
   readonly meanChance: number | null;
@@ -90,8 +90,6 @@ export interface BatchStats {
   readonly decisions: readonly DecisionStats[];
   /** Scripted decisions the rules rejected, over all runs. */
   readonly rejectedDecisions: number;
-  /** Runs whose inject outcomes were counted (the success rates of injects are over these). */
-  readonly injectOutcomeRuns: number;
   /** Per factor, its distribution at the start of each turn (ended runs keep their end values). */
   readonly trajectories: readonly { factor: string; points: readonly TrajectoryPoint[] }[];
 }
@@ -221,7 +219,6 @@ export function aggregate(
     injects,
     decisions: decisionStats(scenario, records, script),
     rejectedDecisions: records.reduce((s, r) => s + r.rejected, 0),
-    injectOutcomeRuns: records.filter((r) => r.counted).length,
     trajectories: trajectories(scenario, records),
   };
 }

@@ -212,9 +212,6 @@ function statsSections(s: BatchStats, prefix: string): Section[] {
             { labelWidth: 260 },
           )
         : '') +
-      (s.injectOutcomeRuns < s.runs
-        ? `<p class="note">Fired: all ${s.runs} runs. Resolutions, success rates and chances: the ${s.injectOutcomeRuns} runs that counted them (a regular sample, one run in ${Math.round(s.runs / Math.max(1, s.injectOutcomeRuns))}); the intervals are over those.</p>`
-        : '') +
       htmlTable(
         ['inject', 'kind', 'fired', 'in runs', 'resolved', 'success', '95% CI', 'mean chance'],
         injects.map((i) => [

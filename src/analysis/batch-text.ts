@@ -152,11 +152,7 @@ function statsText(s: BatchStats): string[] {
       'lrrrrrrr',
     ),
     '',
-    `INJECTS THAT FIRED MOST${
-      s.injectOutcomeRuns < s.runs
-        ? ` (fired: all ${s.runs} runs; resolutions and success: the ${s.injectOutcomeRuns} runs that counted them, one run in ${Math.round(s.runs / Math.max(1, s.injectOutcomeRuns))} — see --inject-runs)`
-        : ''
-    }`,
+    'INJECTS THAT FIRED MOST',
     table(
       [
         ['inject', 'fired', 'in runs', 'resolved', 'success', '95% CI', 'mean chance'],

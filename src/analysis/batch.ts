@@ -7,7 +7,7 @@ import { ENGINE_VERSION, hashState, type Scenario } from '../../engine/index.js'
 import type { Decisions, ScheduledDecision } from '../run/headless.js';
 import { aggregate, type BatchStats } from './aggregate.js';
 import { forkPoint } from './fork.js';
-import { outcomeStride, seedFor, withFactorStart, type BatchPlan, type Variant } from './plan.js';
+import { seedFor, withFactorStart, type BatchPlan, type Variant } from './plan.js';
 import { defaultWorkers, runPlan } from './pool.js';
 import { sortScript, type RunRecord } from './runner.js';
 import type { Replayed } from './session-log.js';
@@ -94,12 +94,6 @@ export interface BatchReport {
 
 export interface CommonOptions {
   readonly runs: number;
-  /**
-   * Count inject outcomes on at least this many runs (all runs up to it, else every k-th run;
-   * default 2000; 0: every run). Counting them takes the events of the turns that resolve
-   * injects, most of what a batch run costs over a bare one.
-   */
-  readonly injectOutcomeRuns?: number;
   readonly seed?: string;
   /** Worker threads (0: this thread). Default: one per core. */
   readonly workers?: number;
@@ -147,15 +141,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
   const seed = options.seed ?? DEFAULT_BATCH_SEED;
   const script = sortScript(options.decisions?.decisions ?? []);
   const human = options.decisions?.human ?? [];
-  const every = outcomeStride(options.runs, options.injectOutcomeRuns);
-  const base: Variant = {
-    id: 'baseline',
-    start: { scenario },
-    script,
-    human,
-    detail: true,
-    outcomeEvery: every,
-  };
+  const base: Variant = { id: 'baseline', start: { scenario }, script, human, detail: true };
   const sweeps = (options.vary ?? []).map((v) => {
     const def = Object.hasOwn(scenario.factors, v.factor) ? scenario.factors[v.factor] : undefined;
     if (!def) throw new RangeError(`--vary: no factor '${v.factor}' in scenario ${scenario.id}`);
@@ -229,10 +215,7 @@ export async function runFork(options: ForkOptions): Promise<BatchReport> {
   const seed = options.seed ?? `${session.seed}@${options.atTurn}`;
   const start = { scenario, state: point.state, phasesBefore: point.phasesBefore };
   const own = sortScript(point.own.decisions);
-  const every = outcomeStride(options.runs, options.injectOutcomeRuns);
-  const variants: Variant[] = [
-    { id: 'own', start, script: own, human: [], detail: true, outcomeEvery: every },
-  ];
+  const variants: Variant[] = [{ id: 'own', start, script: own, human: [], detail: true }];
   let altScript: ScheduledDecision[] = [];
   if (options.alternative) {
     const replaced = new Set(options.alternative.decisions.map((d) => d.by));
@@ -246,7 +229,6 @@ export async function runFork(options: ForkOptions): Promise<BatchReport> {
       script: altScript,
       human: options.alternative.human,
       detail: true,
-      outcomeEvery: every,
     });
   }
   const plan: BatchPlan = { variants, runs: options.runs, seed, onRejected: 'skip' };

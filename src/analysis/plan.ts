@@ -19,8 +19,6 @@ export interface Variant {
   readonly human: readonly string[];
   /** Full records (see RunOptions.detail), or outcomes only (sweep levels, odds). */
   readonly detail: boolean;
-  /** With detail, runs i with i % outcomeEvery = 0 count inject outcomes (default 1: all). */
-  readonly outcomeEvery?: number;
 }
 
 export interface BatchPlan {
@@ -31,16 +29,6 @@ export interface BatchPlan {
   readonly seed: string;
   readonly onRejected: OnRejected;
 }
-
-/**
- * Runs whose inject outcomes a detailed variant counts, at least: all of them up to this many,
- * else every k-th run so that at least this many are counted.
- */
-export const INJECT_OUTCOME_RUNS = 2000;
-
-/** The stride that counts inject outcomes on at least `INJECT_OUTCOME_RUNS` of `runs` runs. */
-export const outcomeStride = (runs: number, target = INJECT_OUTCOME_RUNS): number =>
-  target <= 0 ? 1 : Math.max(1, Math.floor(runs / target));
 
 /** The seed of run i. */
 export const seedFor = (seed: string, i: number): string => `${seed}:${i}`;
@@ -57,14 +45,8 @@ export function playChunk(plan: BatchPlan, chunk: Chunk): RunRecord[] {
   const variant = plan.variants[chunk.variant];
   if (!variant) throw new Error(`no variant ${chunk.variant}`);
   const out: RunRecord[] = [];
-  const every = Math.max(1, Math.floor(variant.outcomeEvery ?? 1));
+  const options = { human: variant.human, onRejected: plan.onRejected, detail: variant.detail };
   for (let i = chunk.from; i < chunk.to; i++) {
-    const options = {
-      human: variant.human,
-      onRejected: plan.onRejected,
-      detail: variant.detail,
-      injectOutcomes: i % every === 0,
-    };
     out.push(playRun(variant.start, i, seedFor(plan.seed, i), variant.script, options));
   }
   return out;

@@ -2,15 +2,15 @@
  * One batch run: a headless game from a fresh session (seed i) or from a forked state (a real
  * session replayed to turn T, re-seeded for future i), reduced to a compact record of what the
  * analysis needs. Runs step one private working copy in place, quietly (no events, no
- * explanations), except the turns that resolve injects: those steps keep their events so that
- * inject outcomes and chances can be counted. Quiet and reported steps take the same rolls
- * (the engine guarantees it), so a record does not depend on what it collected.
+ * explanations); the engine reports each resolution's chance and outcome to a listener, which
+ * is how inject outcomes are counted. Quiet and reported steps take the same rolls (the engine
+ * guarantees it), so a record does not depend on what it collected.
  */
 import {
   createSession,
+  applyInPlace,
   forkSession,
   phaseOf,
-  stepInPlace,
   type Command,
   type Phase,
   type Rejection,
@@ -49,16 +49,10 @@ export interface RunOptions {
   readonly onRejected: OnRejected;
   /**
    * The full record (inject outcomes, decisions, injects fired, each turn's factors), or the
-   * outcome alone (end turn, factors, phases), which needs no events: a sweep level or a
-   * future for the odds only asks "how did it end?", and plays faster.
+   * outcome alone (end turn, factors, phases): a sweep level or a future for the odds only
+   * asks "how did it end?".
    */
   readonly detail: boolean;
-  /**
-   * With detail: count inject outcomes too. It takes the events of every turn that resolves
-   * an inject, which costs most of what a detailed run costs over a bare one, so a large
-   * batch counts them on a regular sample of its runs (see Variant.outcomeEvery).
-   */
-  readonly injectOutcomes?: boolean;
 }
 
 /** One inject resolution seen in a run (decoded from a record by resolutionsOf). */
@@ -86,8 +80,6 @@ export interface RunRecord {
   readonly fired: readonly number[];
   /** Inject resolutions, flat: [event index, 1 for success or 0, chance, …] (see resolutionsOf). */
   readonly resolutions: readonly number[];
-  /** True if this run counted its inject outcomes (see RunOptions.injectOutcomes). */
-  readonly counted: boolean;
   /** Decisions taken in the run (see decisionFeatures). */
   readonly features: readonly string[];
   /** Scripted decisions the rules rejected (forks only; a fresh batch throws instead). */
@@ -153,7 +145,6 @@ export function runToEnd(
   const sc = start.scenario;
   const factorIds = Object.keys(sc.factors);
   const injectIndex = indexOfEvents(sc);
-  const capture = options.detail && (options.injectOutcomes ?? true);
   const phases: Partial<Record<MeasuredPhase, number>> = { ...start.phasesBefore };
   const resolutions: number[] = [];
   let rejected = 0;
@@ -167,21 +158,20 @@ export function runToEnd(
   };
   if (isMeasured(phase) && phases[phase] === undefined) phases[phase] = work.public.phaseSince;
 
-  const apply = (command: Command): ReturnType<typeof stepInPlace> => {
-    // Keep the events of steps that resolve injects (the ones active now) and nothing else.
-    const keep = capture && command.type === 'advance' && hasKeys(work.injects.active);
-    const r = stepInPlace(work, command, { quiet: !keep });
-    if (r.ok) {
-      if (keep) {
-        for (const e of r.events) {
-          if (e.kind !== 'resolution' || !e.explanation || e.subject === undefined) continue;
-          const k = injectIndex.get(e.subject);
-          if (k === undefined) continue;
-          resolutions.push(k, e.explanation.outcome === 'success' ? 1 : 0, e.explanation.chance);
+  const steps = {
+    quiet: true,
+    ...(options.detail
+      ? {
+          onResolution: (subject: string, chance: number, outcome: string): void => {
+            const k = injectIndex.get(subject);
+            if (k !== undefined) resolutions.push(k, outcome === 'success' ? 1 : 0, chance);
+          },
         }
-      }
-      notePhase();
-    }
+      : {}),
+  };
+  const apply = (command: Command): ReturnType<typeof applyInPlace> => {
+    const r = applyInPlace(work, command, steps);
+    if (r.ok) notePhase();
     return r;
   };
 
@@ -225,7 +215,6 @@ export function runToEnd(
     phases,
     fired,
     resolutions,
-    counted: capture,
     features: options.detail
       ? decisionFeatures(work, phases, applied, script.length > 0).map(intern)
       : [],
@@ -272,11 +261,6 @@ function intern(s: string): string {
 
 function isMeasured(p: Phase): p is MeasuredPhase {
   return (PHASES as readonly string[]).includes(p);
-}
-
-function hasKeys(o: object): boolean {
-  for (const _ in o) return true;
-  return false;
 }
 
 /**

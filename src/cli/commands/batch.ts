@@ -29,7 +29,6 @@ import { EXIT, raiseExit, type CliContext } from '../context.js';
 
 interface BatchOptions {
   runs: string;
-  injectRuns: string;
   seed?: string;
   workers?: string;
   decisions?: string;
@@ -58,11 +57,6 @@ export function registerBatch(program: Command, ctx: CliContext): void {
       '--vary <factor=lo:hi...>',
       'sweep start factors one at a time: factor=lo:hi[:steps], steps 5 by default (several specs, or --vary again)',
     )
-    .option(
-      '--inject-runs <n>',
-      'count inject outcomes on at least n runs (every k-th run beyond; 0: all runs)',
-      '2000',
-    )
     .option('--from <log>', 'fork a recorded session (command log) …')
     .option('--at-turn <T>', '… at the start of turn T, and play its futures')
     .option('--json', 'print the results as JSON')
@@ -87,10 +81,8 @@ async function batch(
   let workers: number | undefined;
   let vary: VarySpec[];
   let atTurn: number | undefined;
-  let injectOutcomeRuns: number;
   try {
     runs = wholeNumber('--runs', opts.runs, 1);
-    injectOutcomeRuns = wholeNumber('--inject-runs', opts.injectRuns, 0);
     workers = opts.workers === undefined ? undefined : wholeNumber('--workers', opts.workers, 0);
     vary = (opts.vary ?? []).map(parseVary);
     atTurn = opts.atTurn === undefined ? undefined : wholeNumber('--at-turn', opts.atTurn, 1);
@@ -122,7 +114,6 @@ async function batch(
   const bar = showProgress ? progressBar({ write: (t) => ctx.io.err(t) }) : undefined;
   const common = {
     runs,
-    injectOutcomeRuns,
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
     ...(workers !== undefined ? { workers } : {}),
     ...(bar ? { onProgress: (d: number, t: number) => bar.update(d, t) } : {}),
