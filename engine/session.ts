@@ -147,7 +147,13 @@ export function applyInPlace(
   command: Command,
   options: InPlaceOptions = {},
 ): StepResult {
-  return applyChecked(work, command, (s) => s, (s) => s, options);
+  return applyChecked(
+    work,
+    command,
+    (s) => s,
+    (s) => s,
+    options,
+  );
 }
 
 /** A private, mutable working copy of a state, for `stepInPlace`. */

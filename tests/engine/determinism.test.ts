@@ -54,14 +54,11 @@ describe.each(['tutorial', 'kosovo-1999'])('determinism: %s', (name) => {
 });
 
 describe('in-place stepping (headless runs)', () => {
-  test.prop([seed], { numRuns: 15 })(
-    'reaches the same state as pure steps',
-    (s) => {
-      const scenario = bundledScenario('kosovo-1999');
-      const run = playScenario(scenario, s);
-      expect(hashState(replay(scenario, s, run.commands))).toBe(hashState(run.state));
-    },
-  );
+  test.prop([seed], { numRuns: 15 })('reaches the same state as pure steps', (s) => {
+    const scenario = bundledScenario('kosovo-1999');
+    const run = playScenario(scenario, s);
+    expect(hashState(replay(scenario, s, run.commands))).toBe(hashState(run.state));
+  });
 
   test.prop([seed], { numRuns: 15 })('a quiet run (no narrative) reaches the same state', (s) => {
     const scenario = bundledScenario('kosovo-1999');
