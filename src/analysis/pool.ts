@@ -3,14 +3,12 @@
  * 0 workers. Chunks of runs are handed out as threads free up; records come back keyed by run
  * index, so the result is the same whatever the number of threads or the order chunks finish.
  *
- * Workers run TypeScript: each one registers tsx's ESM loader (`tsx/esm/api`) before
- * importing worker.ts — Node 20 does not apply `--import` loader hooks to a worker's own entry
- * module, so the bootstrap is a two-line ESM script evaluated in the worker.
+ * Workers load their module as run/worker-module.ts explains (the TypeScript sources through
+ * tsx, or the build).
  */
-import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
+import { WORKER_BOOT, workerBoot } from '../run/worker-module.js';
 import { chunksOf, playChunk, type BatchPlan, type Chunk } from './plan.js';
 import type { RunRecord } from './runner.js';
 import type { FromWorker, ToWorker } from './worker.js';
@@ -55,20 +53,13 @@ export async function runPlan(plan: BatchPlan, options: PoolOptions = {}): Promi
   return records;
 }
 
-function bootstrap(): string {
-  const require = createRequire(import.meta.url);
-  const api = pathToFileURL(require.resolve('tsx/esm/api')).href.replace(/\.cjs$/, '.mjs');
-  const entry = new URL('./worker.ts', import.meta.url).href;
-  return `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(entry)}); });`;
-}
-
 async function runOnWorkers(
   plan: BatchPlan,
   chunks: readonly Chunk[],
   threads: number,
   store: (chunk: Chunk, records: readonly RunRecord[]) => void,
 ): Promise<void> {
-  const code = bootstrap();
+  const boot = workerBoot(import.meta.url, './worker.ts', './batch-worker.mjs');
   const pool: Worker[] = [];
   let next = 0;
   try {
@@ -87,7 +78,7 @@ async function runOnWorkers(
         w.postMessage({ type: 'chunk', chunk } satisfies ToWorker);
       };
       for (let k = 0; k < threads; k++) {
-        const w = new Worker(code, { eval: true, execArgv: [] });
+        const w = new Worker(WORKER_BOOT, { eval: true, execArgv: [], workerData: { boot } });
         pool.push(w);
         w.postMessage({ type: 'plan', plan } satisfies ToWorker);
         w.on('message', (msg: FromWorker) => {

@@ -1,16 +1,14 @@
 /**
  * Worker threads for `ttx check` (batches spread over the machine's cores). Each worker loads
- * the TypeScript sources through tsx (registered in the worker by a tiny bootstrap, so this
- * works under `ttx`, tsx and vitest alike) and is given the scenario once.
+ * its module as run/worker-module.ts explains (sources through tsx, or the build) and is given
+ * the scenario once.
  *
  * Batches are contiguous slices of the runs and results are merged in run order, so a check
  * reports the same findings whatever the number of workers.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { Scenario } from '../../engine/index.js';
+import { WORKER_BOOT, workerBoot, type WorkerBoot } from '../run/worker-module.js';
 import type { RunSummary } from './evaluate.js';
 import type { Play } from './play.js';
 
@@ -28,28 +26,6 @@ export type WorkerReply =
   | { readonly id: number; readonly progress: number }
   | { readonly id: number; readonly result: RunSummary[] | boolean[] }
   | { readonly id: number; readonly error: string };
-
-/** tsx's ESM API (its `register` installs the TypeScript loader in the calling thread). */
-function tsxApi(): string {
-  const pkgPath = createRequire(import.meta.url).resolve('tsx/package.json');
-  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, unknown> };
-  let entry: unknown = pkg.exports['./esm/api'];
-  while (entry !== null && typeof entry === 'object') {
-    const e = entry as Record<string, unknown>;
-    entry = e['import'] ?? e['default'];
-  }
-  if (typeof entry !== 'string') throw new Error('tsx has no ESM API entry');
-  return new URL(entry, pathToFileURL(pkgPath)).href;
-}
-
-const BOOT = `import('node:worker_threads').then(async ({ workerData, parentPort }) => {
-  try {
-    (await import(workerData.tsx)).register();
-    await import(workerData.module);
-  } catch (e) {
-    parentPort.postMessage({ id: -1, error: String(e && e.stack || e) });
-  }
-});`;
 
 interface Job {
   readonly id: number;
@@ -82,16 +58,15 @@ export class Pool {
 
   /** Starts `size` workers for `scenario`; null if they cannot start (the caller runs alone). */
   static async open(scenario: Scenario, size: number): Promise<Pool | null> {
-    let tsx: string;
+    let boot: WorkerBoot;
     try {
-      tsx = tsxApi();
+      boot = workerBoot(import.meta.url, './worker.ts', './check-worker.mjs');
     } catch {
       return null;
     }
-    const module = new URL('./worker.ts', import.meta.url).href;
     const workers = Array.from(
       { length: size },
-      () => new Worker(BOOT, { eval: true, workerData: { tsx, module, scenario } }),
+      () => new Worker(WORKER_BOOT, { eval: true, workerData: { boot, scenario } }),
     );
     const ready = workers.map(
       (w) =>

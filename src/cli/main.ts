@@ -18,6 +18,7 @@ import { registerReport } from './commands/report.js';
 import { registerRun } from './commands/run.js';
 import { registerServe } from './commands/serve.js';
 import { registerValidate } from './commands/validate.js';
+import { projectPath } from '../paths.js';
 import { EXIT, processIO, type CliContext, type CliIO } from './context.js';
 
 /** Every subcommand's registration, in help order. */
@@ -89,9 +90,9 @@ function errorMessage(err: unknown): string {
 
 function packageVersion(): string {
   try {
-    const pkg = JSON.parse(
-      readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
-    ) as { version?: unknown };
+    const pkg = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as {
+      version?: unknown;
+    };
     return typeof pkg.version === 'string' ? pkg.version : '0.0.0';
   } catch {
     return '0.0.0';

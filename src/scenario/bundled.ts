@@ -1,8 +1,8 @@
 /** The scenarios shipped with ttx, in the package's scenarios/ folder. */
 import { existsSync, readdirSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { projectPath } from '../paths.js';
 
-export const BUNDLED_DIR = fileURLToPath(new URL('../../scenarios/', import.meta.url));
+export const BUNDLED_DIR = projectPath('scenarios/');
 
 /** Paths of the bundled scenario files, sorted. */
 export function bundledScenarioFiles(): string[] {
