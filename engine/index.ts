@@ -2,6 +2,7 @@
 export {
   applyInPlace,
   createSession,
+  createWorkingSession,
   forkSession,
   parseCommand,
   replay,

@@ -5,9 +5,9 @@
  */
 import { applyEffect, emit, roll, type StepContext } from './context.js';
 import type { Audience } from './events.js';
-import { phaseOf } from './phase.js';
+import { phaseOf, type Phase } from './phase.js';
 import type { Modifier } from './resolution.js';
-import type { ConditionDef, ScenarioEventDef } from './scenario/schema.js';
+import type { ConditionDef, Scenario, ScenarioEventDef } from './scenario/schema.js';
 import type { SessionState } from './state.js';
 import { lookup } from './scenario/lookup.js';
 
@@ -57,16 +57,33 @@ export function fireInject(
   if (def.resolution) s.injects.active[def.id] = { id: def.id, firedTurn: s.turn, responders: [] };
 }
 
+const triggerable = new WeakMap<Scenario, Map<Phase, readonly ScenarioEventDef[]>>();
+
+/**
+ * The injects a trigger may fire in `phase`, in scenario order (the order of their rolls):
+ * hip-pocket ones never, phase-bound ones in their phase only. Worked out once per phase.
+ */
+function triggerableIn(sc: Scenario, phase: Phase): readonly ScenarioEventDef[] {
+  let byPhase = triggerable.get(sc);
+  if (!byPhase) triggerable.set(sc, (byPhase = new Map()));
+  let defs = byPhase.get(phase);
+  if (!defs) {
+    defs = sc.events.filter(
+      (d) => !d.trigger.hipPocket && (d.trigger.phase === undefined || d.trigger.phase === phase),
+    );
+    byPhase.set(phase, defs);
+  }
+  return defs;
+}
+
 /** At the start of a turn: every non-hip-pocket inject whose trigger holds may fire. */
 export function triggerInjects(ctx: StepContext): void {
   const { s } = ctx;
-  const phase = phaseOf(s);
-  for (const def of ctx.scenario.events) {
+  for (const def of triggerableIn(ctx.scenario, phaseOf(s))) {
     const t = def.trigger;
-    if (t.hipPocket || (s.injects.fired[def.id] ?? 0) >= t.repeat) continue;
-    if (s.injects.active[def.id] !== undefined) continue;
     if (t.turn !== undefined && s.turn !== t.turn) continue;
-    if (t.phase !== undefined && phase !== t.phase) continue;
+    if ((s.injects.fired[def.id] ?? 0) >= t.repeat) continue;
+    if (s.injects.active[def.id] !== undefined) continue;
     if (t.when && !t.when.every((c) => conditionHolds(s, c))) continue;
     if (t.chance !== undefined && ctx.rng.next() >= t.chance) continue;
     fireInject(ctx, def, 'scenario');

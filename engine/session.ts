@@ -19,6 +19,17 @@ export type StepResult =
 
 /** The state before the first command: every team played by its default policy. */
 export function createSession(scenario: Scenario, seed: string): SessionState {
+  return deepFreeze(initialState(scenario, seed));
+}
+
+/**
+ * `forkSession(createSession(scenario, seed))` without freezing and then copying the new
+ * state: the start of every headless run of a batch.
+ */
+export const createWorkingSession = (scenario: Scenario, seed: string): SessionState =>
+  initialState(scenario, seed);
+
+function initialState(scenario: Scenario, seed: string): SessionState {
   if (typeof seed !== 'string') throw new TypeError('seed must be a string');
   const factors: Record<string, number> = {};
   for (const [id, f] of Object.entries(scenario.factors)) factors[id] = f.start;
@@ -38,10 +49,11 @@ export function createSession(scenario: Scenario, seed: string): SessionState {
   const unscSupport: Record<string, number> = {};
   for (const m of scenario.unsc?.members ?? [])
     if (m.team === undefined) unscSupport[m.id] = m.support;
-  const machines = initialMachines(scenario);
+  // A copy: the first snapshots are shared by every session of the scenario.
+  const machines = { ...initialMachines(scenario) };
   const cjsor: Record<string, number> = {};
   for (const slot of scenario.forceGeneration.cjsor) cjsor[slot.id] = 0;
-  return deepFreeze({
+  return {
     format: 1,
     engineVersion: ENGINE_VERSION,
     scenario,
@@ -75,7 +87,7 @@ export function createSession(scenario: Scenario, seed: string): SessionState {
     force: { contingents: {}, nextId: 1 },
     injects: { active: {}, fired: {} },
     control: { rng: seedRng(seed), unscSupport, overrides: {} },
-  } satisfies SessionState);
+  };
 }
 
 /** Validates an untrusted command (from a file or the network). */

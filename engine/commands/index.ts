@@ -65,7 +65,7 @@ export const COMMANDS: CommandSpecs = {
 const specOf = <T extends CommandType>(type: T): CommandSpec<T> => COMMANDS[type];
 
 export function teamOfIssuer(s: SessionState, by: Issuer): ScenarioTeam | undefined {
-  return by.startsWith('team:') ? lookup(s.scenario).team.get(by.slice(5)) : undefined;
+  return lookup(s.scenario).issuer.get(by);
 }
 
 /** Authority and legality, on the unchanged state. Null means the command may be applied. */

@@ -3,6 +3,8 @@ import type { Scenario, ScenarioEventDef, ScenarioTeam } from './schema.js';
 
 export interface ScenarioLookup {
   readonly team: ReadonlyMap<string, ScenarioTeam>;
+  /** Teams by issuer (`team:<id>`): rules ask on every check. */
+  readonly issuer: ReadonlyMap<string, ScenarioTeam>;
   readonly event: ReadonlyMap<string, ScenarioEventDef>;
   readonly slot: ReadonlyMap<string, Scenario['forceGeneration']['cjsor'][number]>;
   readonly member: ReadonlyMap<string, NonNullable<Scenario['unsc']>['members'][number]>;
@@ -20,6 +22,7 @@ export function lookup(sc: Scenario): ScenarioLookup {
     const members = sc.unsc?.members ?? [];
     l = {
       team: new Map(sc.teams.map((t) => [t.id, t])),
+      issuer: new Map(sc.teams.map((t) => [`team:${t.id}`, t])),
       event: new Map(sc.events.map((e) => [e.id, e])),
       slot: new Map(sc.forceGeneration.cjsor.map((x) => [x.id, x])),
       member: new Map(members.map((m) => [m.id, m])),

@@ -7,7 +7,7 @@
  * guarantees it), so a record does not depend on what it collected.
  */
 import {
-  createSession,
+  createWorkingSession,
   applyInPlace,
   forkSession,
   phaseOf,
@@ -115,7 +115,7 @@ export function sortScript(decisions: readonly ScheduledDecision[]): ScheduledDe
 
 /** The state a run with this seed starts from: a fresh session, or the fork re-seeded. */
 export function startState(start: RunStart, seed: string): SessionState {
-  if (!start.state) return forkSession(createSession(start.scenario, seed));
+  if (!start.state) return createWorkingSession(start.scenario, seed);
   const work = forkSession(start.state);
   // A future of a real session: same state, fresh random draws from here on.
   work.control.rng = seedRng(seed);

@@ -5,8 +5,7 @@
  * legal exercise; after the tape the clock advances and default policies play to the end.
  */
 import {
-  createSession,
-  forkSession,
+  createWorkingSession,
   stepInPlace,
   type Command,
   type EngineEvent,
@@ -75,7 +74,7 @@ export function playInPlace(
   hook?: StateHook,
   script: readonly Command[] = [],
 ): PlayOutcome {
-  const state = forkSession(createSession(scenario, play.seed));
+  const state = createWorkingSession(scenario, play.seed);
   const commands: Command[] = [];
   const turns: number[] = [];
   let error: PlayError | undefined;
@@ -152,7 +151,7 @@ export function replayInPlace(
   commands: readonly Command[],
   from?: SessionState,
 ): { ok: true; state: SessionState } | { ok: false; index: number; message: string } {
-  const state = from ?? forkSession(createSession(scenario, seed));
+  const state = from ?? createWorkingSession(scenario, seed);
   for (const [index, command] of commands.entries()) {
     try {
       const r = stepInPlace(state, command);

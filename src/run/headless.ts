@@ -4,8 +4,7 @@
  * property checks.
  */
 import {
-  createSession,
-  forkSession,
+  createWorkingSession,
   applyInPlace,
   type Command,
   type EngineEvent,
@@ -58,7 +57,7 @@ export function playScenario(
 ): RunRecord {
   const { decisions, keepEvents = true } = options;
   // This run owns its state and never looks back, so it steps one working copy in place.
-  const state = forkSession(createSession(scenario, seed));
+  const state = createWorkingSession(scenario, seed);
   const commands: Command[] = [];
   const events: EngineEvent[] = [];
   const apply = (c: Command): ReturnType<typeof applyInPlace> => {
