@@ -65,7 +65,10 @@ const triggerable = new WeakMap<Scenario, Map<Phase, readonly ScenarioEventDef[]
  */
 function triggerableIn(sc: Scenario, phase: Phase): readonly ScenarioEventDef[] {
   let byPhase = triggerable.get(sc);
-  if (!byPhase) triggerable.set(sc, (byPhase = new Map()));
+  if (!byPhase) {
+    byPhase = new Map<Phase, readonly ScenarioEventDef[]>();
+    triggerable.set(sc, byPhase);
+  }
   let defs = byPhase.get(phase);
   if (!defs) {
     defs = sc.events.filter(
