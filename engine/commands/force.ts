@@ -104,6 +104,8 @@ export const reask: CommandSpec<'reask'> = {
       ctx,
       'decision',
       `${team?.name} re-asks nations to fill the gaps (round ${fgContext(ctx.s).round + 1}).`,
+      'all',
+      { team: team?.id ?? '' },
     );
     sendForceGeneration(ctx, { type: 'REASK' });
   },
@@ -123,6 +125,8 @@ export const acceptGaps: CommandSpec<'acceptGaps'> = {
       ctx,
       'decision',
       `${team?.name} accepts the remaining gaps (${fgContext(ctx.s).gaps} unit(s)).`,
+      'all',
+      { team: team?.id ?? '' },
     );
     sendForceGeneration(ctx, { type: 'ACCEPT_GAPS' });
   },
@@ -157,6 +161,8 @@ export const transferAuthority: CommandSpec<'transferAuthority'> = {
       ctx,
       'decision',
       `${team?.name}: transfer of authority — ${total} unit(s) under alliance command; strategic lift ${s.public.lift.capacity} unit(s) per turn.`,
+      'all',
+      { team: team?.id ?? '' },
     );
     sendForceGeneration(ctx, { type: 'TRANSFER_AUTHORITY' });
   },

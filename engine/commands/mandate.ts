@@ -192,12 +192,12 @@ export const circulate: CommandSpec<'circulate'> = {
     const m = mandateContext(s);
     return m.circulations < m.maxCirculations ? null : reject('impossible', 'no circulations left');
   },
-  apply: (ctx, _c, team) => circulateDraft(ctx, team?.name ?? 'The alliance'),
+  apply: (ctx, _c, team) => circulateDraft(ctx, team),
   options: () => [{ type: 'circulate' }],
 };
 
 /** Starts (or restarts, after consultations with the objectors) the silence procedure. */
-function circulateDraft(ctx: StepContext, by: string): void {
+function circulateDraft(ctx: StepContext, by: ScenarioTeam | undefined): void {
   const nac = ctx.s.public.mandate.nac;
   // Consultations after a broken silence move each objector towards the draft.
   for (const objector of nac.objections)
@@ -207,7 +207,9 @@ function circulateDraft(ctx: StepContext, by: string): void {
   emit(
     ctx,
     'decision',
-    `${by} circulates the draft NAC decision under silence procedure until the end of turn ${nac.deadline}.`,
+    `${by?.name ?? 'The alliance'} circulates the draft NAC decision under silence procedure until the end of turn ${nac.deadline}.`,
+    'all',
+    { team: teamOf(by) },
   );
   sendMandate(ctx, { type: 'CIRCULATE' });
 }

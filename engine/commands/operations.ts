@@ -39,6 +39,8 @@ export const prioritiseLift: CommandSpec<'prioritiseLift'> = {
       ctx,
       'decision',
       `${team?.name} gives contingent ${c.contingent} first call on strategic lift.`,
+      'all',
+      { team: team?.id ?? '' },
     );
   },
   options: (s) =>
@@ -57,7 +59,9 @@ export const setRoe: CommandSpec<'setRoe'> = {
   },
   apply: (ctx, c, team) => {
     ctx.s.public.roe = c.posture;
-    emit(ctx, 'decision', `${team?.name} sets ${c.posture} rules of engagement.`);
+    emit(ctx, 'decision', `${team?.name} sets ${c.posture} rules of engagement.`, 'all', {
+      team: team?.id ?? '',
+    });
   },
   options: () =>
     (['restrictive', 'balanced', 'robust'] as const).map((posture) => ({
