@@ -19,7 +19,9 @@ const forbiddenEngineImports = [
 ].flatMap((m) => [m, `node:${m}`, `${m}/promises`, `node:${m}/promises`]);
 
 export default tseslint.config(
-  { ignores: ['node_modules/**', 'data/**', 'coverage/**', 'dist/**', '**/*.tmp.*'] },
+  {
+    ignores: ['node_modules/**', 'data/**', 'coverage/**', 'dist/**', 'web/dist/**', '**/*.tmp.*'],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

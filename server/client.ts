@@ -8,7 +8,12 @@
  * after a reconnection every unacknowledged command is sent again with the same id (the
  * server applies an id at most once).
  */
-import type { CommandBody, EngineEvent, Role, View } from '../engine/index.js';
+// Types from their own modules, not the engine's index: the web client type-checks this file
+// without Node's types, and the index reaches modules that use them.
+import type { CommandBody } from '../engine/commands/schema.js';
+import type { EngineEvent } from '../engine/events.js';
+import type { Role } from '../engine/state.js';
+import type { View } from '../engine/views.js';
 import { applyPatches } from './patch.js';
 import {
   CLOSE,
@@ -17,6 +22,7 @@ import {
   type AckFrame,
   type ErrorCode,
   type EventFrame,
+  type OptionsFrame,
   type RevokedFrame,
 } from './protocol.js';
 
@@ -124,6 +130,8 @@ export class TtxClient {
     resolve: (f: RevokedFrame) => void;
     reject: (e: Error) => void;
   }[] = [];
+  /** `options` requests awaiting their answer, in the order sent (answers come in order). */
+  private optionWaiters: { resolve: (f: OptionsFrame) => void; reject: (e: Error) => void }[] = [];
   private welcomeWaiter: { resolve: () => void; reject: (e: Error) => void } | undefined;
   private lastError: { code: ErrorCode; message: string } | undefined;
   private resumeFrom: number | undefined;
@@ -188,6 +196,18 @@ export class TtxClient {
     return new Promise((resolve, reject) => {
       this.revokes.push({ role, resolve, reject });
       this.socket?.send(JSON.stringify({ type: 'revoke', role, reissue }));
+    });
+  }
+
+  /**
+   * The commands this role may issue now (the server's `legalCommands` for the role), at the
+   * seq the answer names. Rejects if the client is not connected or the connection drops.
+   */
+  legalCommands(): Promise<OptionsFrame> {
+    if (!this.connected) return Promise.reject(new Error('not connected'));
+    return new Promise((resolve, reject) => {
+      this.optionWaiters.push({ resolve, reject });
+      this.socket?.send(JSON.stringify({ type: 'options' }));
     });
   }
 
@@ -259,6 +279,8 @@ export class TtxClient {
   private detach(): void {
     const s = this.socket;
     if (!s) return;
+    for (const w of this.optionWaiters) w.reject(new Error('reconnecting'));
+    this.optionWaiters = [];
     s.onmessage = null;
     s.onclose = null;
     s.onopen = null;
@@ -273,8 +295,11 @@ export class TtxClient {
     const waiter = this.welcomeWaiter;
     this.welcomeWaiter = undefined;
     if (waiter) waiter.reject(new ConnectError(code, reason, this.lastError));
-    for (const r of this.revokes) r.reject(new Error(`connection closed (${code})`));
+    for (const r of [...this.revokes, ...this.optionWaiters]) {
+      r.reject(new Error(`connection closed (${code})`));
+    }
     this.revokes = [];
+    this.optionWaiters = [];
     this.options.onClose?.(code, reason);
     // Reconnect by itself once it has been welcomed, unless the token is refused or the
     // protocol differs; a failed attempt is retried with a growing delay.
@@ -376,6 +401,9 @@ export class TtxClient {
         r?.resolve(f);
         return;
       }
+      case 'options':
+        this.optionWaiters.shift()?.resolve(f);
+        return;
     }
   }
 

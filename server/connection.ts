@@ -5,7 +5,7 @@
  */
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import type { Role } from '../engine/index.js';
+import { legalCommands, type Role } from '../engine/index.js';
 import type { Hub } from './hub.js';
 import type { Limits } from './limits.js';
 import type { Logger } from './log.js';
@@ -149,6 +149,8 @@ export class Connection implements Peer {
         return this.session.sync(this);
       case 'revoke':
         return this.revoke(f.role, f.reissue ?? false);
+      case 'options':
+        return this.options();
     }
   }
 
@@ -203,7 +205,10 @@ export class Connection implements Peer {
     const id = ClientCommandId.safeParse(obj?.['id']);
     const type = obj?.['type'];
     if (!obj) return this.bad(undefined, 'badFrame', 'a frame is a JSON object with a type');
-    if (typeof type !== 'string' || !['hello', 'command', 'sync', 'revoke'].includes(type)) {
+    if (
+      typeof type !== 'string' ||
+      !['hello', 'command', 'sync', 'revoke', 'options'].includes(type)
+    ) {
       return this.bad(
         undefined,
         'badFrame',
@@ -257,6 +262,20 @@ export class Connection implements Peer {
     this.session = found.session;
     found.session.join(this, lastSeq);
     if (!found.session.peers.has(this)) this.session = undefined;
+  }
+
+  /**
+   * The commands this role may issue at the committed state. Computed only when a client asks
+   * (a user interface, after the events of a command), never pushed: listing them for every
+   * role on every command would cost each command far more than the command itself.
+   */
+  private options(): void {
+    const session = this.session;
+    if (!session) return this.bad(undefined, 'notJoined', 'say hello first');
+    const state = session.state;
+    const role = this.role;
+    const commands = role === 'observer' ? [] : legalCommands(state, role);
+    this.send(JSON.stringify({ type: 'options', seq: state.seq, commands }));
   }
 
   private revoke(role: string, reissue: boolean): void {

@@ -7,7 +7,10 @@
  * nothing with side effects.
  */
 import { z } from 'zod';
-import { CommandSchema, REJECTION_CODES } from '../engine/index.js';
+// The two engine modules the protocol needs, not the engine's index: the web client bundles
+// this file, and the index would pull in the whole engine (machines, PRNG, policies).
+import { CommandSchema } from '../engine/commands/schema.js';
+import { REJECTION_CODES } from '../engine/errors.js';
 
 /** The protocol version a client names in `hello`; bumped on any incompatible change. */
 export const PROTOCOL_VERSION = 1;
@@ -70,11 +73,16 @@ export const RevokeFrame = z
   })
   .describe("Facilitator only: revoke a role's token, closing its connections");
 
+export const OptionsRequestFrame = z
+  .strictObject({ type: z.literal('options') })
+  .describe("Ask for the commands this role may issue now (answered by 'options')");
+
 export const ClientFrame = z.discriminatedUnion('type', [
   HelloFrame,
   CommandFrame,
   SyncFrame,
   RevokeFrame,
+  OptionsRequestFrame,
 ]);
 export type ClientFrame = z.output<typeof ClientFrame>;
 export type HelloFrame = z.output<typeof HelloFrame>;
@@ -208,6 +216,18 @@ export const RevokedFrame = z
   })
   .describe('The answer to revoke');
 
+export const OptionsFrame = z
+  .strictObject({
+    type: z.literal('options'),
+    seq: Seq.describe('The session seq the commands are legal at'),
+    commands: z
+      .array(CommandSchema)
+      .describe(
+        "Every command this role may issue at seq, without 'by' (engine legalCommands); none for observers",
+      ),
+  })
+  .describe('The answer to options');
+
 export const ServerFrame = z.discriminatedUnion('type', [
   WelcomeFrame,
   AckFrame,
@@ -215,6 +235,7 @@ export const ServerFrame = z.discriminatedUnion('type', [
   EventFrame,
   ViewFrame,
   RevokedFrame,
+  OptionsFrame,
 ]);
 export type ServerFrame = z.output<typeof ServerFrame>;
 export type WelcomeFrame = z.output<typeof WelcomeFrame>;
@@ -223,6 +244,7 @@ export type ErrorFrame = z.output<typeof ErrorFrame>;
 export type EventFrame = z.output<typeof EventFrame>;
 export type ViewFrame = z.output<typeof ViewFrame>;
 export type RevokedFrame = z.output<typeof RevokedFrame>;
+export type OptionsFrame = z.output<typeof OptionsFrame>;
 
 /** WebSocket close codes the server uses (besides 1000, 1001 going away and 1009 too big). */
 export const CLOSE = {

@@ -6,17 +6,22 @@
  *   POST /api/sessions                  create a session → its id and one token per role
  *   GET  /api/sessions/:id              the session's status (any of its tokens)
  *   POST /api/sessions/:id/revoke       revoke (and reissue) a role's token (facilitator)
+ *   GET  /api/sessions/:id/log          an ended session's command log (facilitator)
+ *   GET  /api/sessions/:id/report       its after-action report (facilitator)
  *   GET  /ws                            the WebSocket (docs/protocol.md)
+ *   GET  /, /play, /assets/…            the web client (web/dist, server/static.ts)
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
+import { endedRecord, logText, MAX_REPORT_FUTURES, reportText } from './after-action.js';
 import { Connection } from './connection.js';
 import { FileStore } from './file-store.js';
 import { ApiError, Hub } from './hub.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { silentLogger, type Logger } from './log.js';
 import { CreateSessionRequest, RevokeRequest } from './protocol.js';
+import { DEFAULT_WEB_ROOT, serveStatic } from './static.js';
 import type { SessionStore } from './store.js';
 
 export interface ServerOptions {
@@ -29,6 +34,8 @@ export interface ServerOptions {
   readonly store?: SessionStore;
   readonly log?: Logger;
   readonly limits?: Partial<Limits>;
+  /** The web client's built files (default: web/dist of this package). */
+  readonly webRoot?: string;
 }
 
 export interface RunningServer {
@@ -60,6 +67,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     perMessageDeflate: false,
   });
   const started = Date.now();
+  const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
   let wsUrl = '';
 
   const http: Server = createServer((req, res) => {
@@ -73,7 +81,9 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           },
         });
       } else {
-        log.error('request failed', { method: req.method, url: req.url, err });
+        // The path only: a query may carry a token.
+        const path = (req.url ?? '').split('?')[0];
+        log.error('request failed', { method: req.method, path, err });
         send(res, 500, { error: { code: 'internal', message: 'internal error' } });
       }
     });
@@ -106,12 +116,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     }
     if (path === '/api/scenarios') {
       allow('GET');
-      const list = [...(await hub.bundled()).values()].map(({ id, title, period, teams }) => ({
-        id,
-        title,
-        ...(period === undefined ? {} : { period }),
-        teams,
-      }));
+      const list = [...(await hub.bundled()).values()].map(
+        ({ id, title, period, teams, scenario }) => ({
+          id,
+          title,
+          ...(period === undefined ? {} : { period }),
+          briefing: scenario.briefing,
+          maxTurns: scenario.clock.maxTurns,
+          teams,
+        }),
+      );
       return send(res, 200, list);
     }
     if (path === '/api/sessions') {
@@ -132,19 +146,55 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const ws = host && /^[A-Za-z0-9.:[\]-]{1,255}$/.test(host) ? `ws://${host}/ws` : wsUrl;
       return send(res, 201, await hub.create(parsed.data, ws));
     }
-    const m = /^\/api\/sessions\/([A-Za-z0-9_-]{1,64})(\/revoke)?$/.exec(path);
+    const m = /^\/api\/sessions\/([A-Za-z0-9_-]{1,64})(\/revoke|\/log|\/report)?$/.exec(path);
     const session = m?.[1] === undefined ? undefined : hub.sessions.get(m[1]);
     if (m && !session) throw new ApiError(404, 'unknownSession', 'no such session');
     if (m && session) {
+      // A bearer header, or (for links a browser follows) ?token=.
       const auth = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
-      const who = auth?.[1] === undefined ? undefined : hub.authenticate(auth[1]);
+      const token = auth?.[1] ?? url.searchParams.get('token') ?? undefined;
+      const who = token === undefined ? undefined : hub.authenticate(token);
       if (!who || who.session !== session) {
         res.setHeader('www-authenticate', 'Bearer');
         throw new ApiError(
           401,
           'unauthorized',
-          'a token of this session is required (Authorization: Bearer …)',
+          'a token of this session is required (Authorization: Bearer …, or ?token= in a link)',
         );
+      }
+      if (m[2] === '/log' || m[2] === '/report') {
+        allow('GET');
+        if (who.role !== 'facilitator') {
+          throw new ApiError(403, 'forbidden', 'only the facilitator downloads the log and report');
+        }
+        if (session.state.status !== 'ended') {
+          throw new ApiError(
+            409,
+            'notEnded',
+            'the exercise is still running: its log and report are ready once it has ended',
+          );
+        }
+        const stored = await endedRecord(session, store);
+        const name = `ttx-${session.scenario.id}-${session.id}`;
+        if (m[2] === '/log') {
+          return sendText(res, logText(stored), 'application/x-ndjson', `${name}.jsonl`);
+        }
+        const format = url.searchParams.get('format') ?? 'html';
+        const futures = Number(url.searchParams.get('futures') ?? 0);
+        if (format !== 'html' && format !== 'md') {
+          throw new ApiError(400, 'badRequest', "format is 'html' or 'md'");
+        }
+        if (!Number.isInteger(futures) || futures < 0 || futures > MAX_REPORT_FUTURES) {
+          throw new ApiError(
+            400,
+            'badRequest',
+            `futures is a whole number from 0 to ${MAX_REPORT_FUTURES}`,
+          );
+        }
+        const text = await reportText(session, stored, format, futures);
+        return format === 'html'
+          ? sendText(res, text, 'text/html', undefined, REPORT_CSP)
+          : sendText(res, text, 'text/markdown', `${name}-aar.md`);
       }
       if (m[2] === undefined) {
         allow('GET');
@@ -156,6 +206,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           seq: s.seq,
           turn: s.turn,
           status: s.status,
+          outcome: s.outcome,
           ...(who.role === 'facilitator' ? { seed: session.meta.seed } : {}),
           connections: session.peers.size,
         });
@@ -168,6 +219,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       if (!parsed.success) throw badRequest(parsed.error.issues);
       const r = await hub.revoke(session, parsed.data.role, parsed.data.reissue ?? false);
       return send(res, 200, { role: parsed.data.role, ...r });
+    }
+    const isApi = path.startsWith('/api/') || path === '/api' || path === '/ws';
+    if (!isApi && (method === 'GET' || method === 'HEAD')) {
+      if (await serveStatic(webRoot, req, res, path)) return;
     }
     throw new ApiError(404, 'notFound', `no route ${method} ${path}`);
   }
@@ -241,6 +296,31 @@ function send(res: ServerResponse, status: number, body: unknown): void {
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
     'cache-control': 'no-store',
+  });
+  res.end(text);
+}
+
+/** The after-action report is self-contained: inline styles and SVG, no script, nothing fetched. */
+const REPORT_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+
+/** A text document; with `download`, offered as a file of that name. */
+function sendText(
+  res: ServerResponse,
+  text: string,
+  type: string,
+  download?: string,
+  csp?: string,
+): void {
+  res.writeHead(200, {
+    'content-type': `${type}; charset=utf-8`,
+    'content-length': Buffer.byteLength(text),
+    'cache-control': 'no-store',
+    'x-content-type-options': 'nosniff',
+    'referrer-policy': 'no-referrer',
+    ...(download === undefined
+      ? {}
+      : { 'content-disposition': `attachment; filename="${download}"` }),
+    ...(csp === undefined ? {} : { 'content-security-policy': csp }),
   });
   res.end(text);
 }

@@ -90,7 +90,8 @@ export async function serve(
   ctx.io.out(
     [
       `ttx serve: listening on ${server.url} (data in ${opts.data}; ${restored} session(s) restored${quarantined ? `, ${quarantined} quarantined` : ''})`,
-      `Create a session (the bundled scenarios are listed at ${server.url}/api/scenarios):`,
+      `Run an exercise in the browser: open ${server.url}/ (pick a scenario, hand out the links).`,
+      `Or create a session over HTTP (the bundled scenarios are listed at ${server.url}/api/scenarios):`,
       `  curl -s -X POST ${server.url}/api/sessions -H 'content-type: application/json' -d '{"scenario":"tutorial"}'`,
       `It answers with the session id and one join token per role (facilitator, each team, observer).`,
       `Each player connects to ${server.wsUrl} and sends {"type":"hello","protocol":1,"token":"<token>"};`,
