@@ -1,8 +1,9 @@
 /**
- * Copy-on-step for the session state. A step mutates a private working copy of what it
- * touches — a partition, and within `public`, `teams` and the force one entry at a time — and
- * then freezes it; everything else, and whatever never changes once written (the scenario,
- * machine snapshots, history entries, vote records), is shared with the previous state.
+ * Copy-on-step for the session state. A step mutates a private working copy of the partitions
+ * it touches and then freezes what changed; untouched partitions, the entries of `public`,
+ * `teams` and the force that it left equal, and whatever never changes once written (the
+ * scenario, machine snapshots, history entries, vote records) are shared with the previous
+ * state.
  *
  * Why not immer drafts: rules read far more than they write, and every read through an immer
  * proxy costs a trap; on this machine a Kosovo run took 22 ms under one `produce` per step
@@ -21,64 +22,27 @@ function copy<T>(value: T): T {
 
 type Partition = 'machines' | 'public' | 'teams' | 'force' | 'injects' | 'control';
 
-/** Copies an entry of `public` (history entries and vote records never change once written). */
-function copyPublicEntry(key: string, value: unknown): unknown {
-  if (key === 'history') return (value as unknown[]).slice();
-  if (key === 'mandate') {
-    const { votes, ...rest } = value as PublicState['mandate'];
-    return { ...copy(rest), votes: votes.slice() };
-  }
-  return copy(value);
-}
-
-const copyEntry = (_key: string, value: unknown): unknown => copy(value);
-
-/**
- * A working copy of a record whose entries are copied on first access (a getter per key that
- * turns into a plain data property), so a step that touches one team copies, freezes and —
- * on the server — diffs that team alone. Entries may be set, added and deleted as usual.
- */
-function lazyRecord<T extends object>(
-  base: T,
-  copyOf: (key: string, value: unknown) => unknown,
-): T {
-  const out = {} as Record<string, unknown>;
-  const settle = (key: string, value: unknown): void => {
-    Object.defineProperty(out, key, {
-      value,
-      writable: true,
-      enumerable: true,
-      configurable: true,
-    });
+/** `public`'s working copy: history entries and vote records never change once written. */
+function copyPublic({ history, mandate, ...rest }: PublicState): PublicState {
+  const { votes, ...rules } = mandate;
+  return {
+    ...copy(rest),
+    history: history.slice(),
+    mandate: { ...copy(rules), votes: votes.slice() },
   };
-  for (const key of Object.keys(base)) {
-    Object.defineProperty(out, key, {
-      enumerable: true,
-      configurable: true,
-      get: () => {
-        const value = copyOf(key, (base as Record<string, unknown>)[key]);
-        settle(key, value);
-        return value;
-      },
-      set: (value: unknown) => settle(key, value),
-    });
-  }
-  return out as T;
 }
 
 /**
- * The plain record a lazy one stands for. Entries never read, and entries read (rules read
- * through the working copy) but left equal, are the base's own; only changed ones are new.
+ * A record partition after a step: each entry the step left equal to the base's is the base's
+ * own object again (so the next step, and the server's view diff, see it unchanged at a
+ * glance); only changed or new entries are new, and frozen.
  */
-function sealRecord<T extends object>(work: T, base: T): T {
+function shareUnchanged<T extends object>(work: T, base: T): T {
   const from = base as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const key of Object.keys(work)) {
-    const d = Object.getOwnPropertyDescriptor(work, key);
+  for (const [key, value] of Object.entries(work)) {
     const old = from[key];
-    if (d?.get) out[key] = old;
-    else
-      out[key] = Object.hasOwn(from, key) && sameData(d?.value, old) ? old : deepFreeze(d?.value);
+    out[key] = Object.hasOwn(from, key) && sameData(value, old) ? old : deepFreeze(value);
   }
   return out as T;
 }
@@ -104,7 +68,10 @@ function sameData(a: unknown, b: unknown): boolean {
   return n === 0;
 }
 
-/** How each partition is copied when a step first touches it, and sealed after the step. */
+/**
+ * How each partition is copied when a step first touches it (wholesale: plain objects keep
+ * rules' reads fast), and sealed after the step.
+ */
 const partitions: {
   readonly [K in Partition]: {
     readonly copy: (v: SessionState[K]) => SessionState[K];
@@ -112,15 +79,19 @@ const partitions: {
   };
 } = {
   machines: { copy: (m) => ({ ...m }), seal: (w) => w },
-  public: { copy: (p) => lazyRecord(p, copyPublicEntry), seal: sealRecord },
-  teams: { copy: (t) => lazyRecord(t, copyEntry), seal: sealRecord },
+  public: { copy: copyPublic, seal: shareUnchanged },
+  teams: { copy, seal: shareUnchanged },
   force: {
-    copy: (f) => ({ contingents: lazyRecord(f.contingents, copyEntry), nextId: f.nextId }),
-    seal: (w, b) => ({ contingents: sealRecord(w.contingents, b.contingents), nextId: w.nextId }),
+    copy,
+    seal: (w, b) => ({
+      contingents: shareUnchanged(w.contingents, b.contingents),
+      nextId: w.nextId,
+    }),
   },
   injects: { copy, seal: (w) => w },
   control: { copy, seal: (w) => w },
 };
+
 /**
  * The working copy a pure step mutates: scalars are own fields, and each partition is copied
  * the first time the step touches it (prototype accessors, which V8 keeps fast). `seal` turns
@@ -233,15 +204,10 @@ export const fork = (s: SessionState): SessionState => new WorkingState(s);
 
 /** A full working copy (every partition copied now), for runners that step in place. */
 export function forkAll(s: SessionState): SessionState {
-  const { history, mandate, ...rest } = s.public;
   return {
     ...s,
     machines: { ...s.machines },
-    public: {
-      ...copy(rest),
-      history: history.slice(),
-      mandate: copyPublicEntry('mandate', mandate) as PublicState['mandate'],
-    },
+    public: copyPublic(s.public),
     teams: copy(s.teams),
     force: copy(s.force),
     injects: copy(s.injects),
