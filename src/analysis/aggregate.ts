@@ -249,11 +249,22 @@ function decisionStats(
     if (ok) e.success++;
     m.set(k, e);
   };
+  // Features are few and shared by thousands of runs: work out each one's family once.
+  const families = new Map<string, string>();
+  const familyOf = (f: string): string => {
+    let fam = families.get(f);
+    if (fam === undefined) families.set(f, (fam = decisionFamily(f)));
+    return fam;
+  };
   for (const r of records) {
     const ok = r.result === 'success';
     const features = new Set(r.features);
-    for (const f of features) bump(taken, f, ok);
-    for (const fam of new Set([...features].map(decisionFamily))) bump(faced, fam, ok);
+    const faces = new Set<string>();
+    for (const f of features) {
+      bump(taken, f, ok);
+      faces.add(familyOf(f));
+    }
+    for (const fam of faces) bump(faced, fam, ok);
   }
   const minRuns = Math.max(5, Math.ceil(0.02 * n));
   const out: DecisionStats[] = [];
