@@ -1,4 +1,6 @@
 /** The after-action report (aar.ts) as a self-contained HTML page or as Markdown. */
+import type { Phase } from '../../engine/phase.js';
+import { PHASE_NAMES } from '../../engine/phase-names.js';
 import type {
   AarModel,
   DecisionEntry,
@@ -11,16 +13,8 @@ import { ci, esc, num, pct } from './format.js';
 import { htmlTable, page, type Section } from './html.js';
 import { barChart, lineChart, OUTCOME_COLOURS, PALETTE, phaseStrip } from './svg.js';
 
-const PHASE_NAMES: Readonly<Record<string, string>> = {
-  setup: 'Set-up',
-  mandate: 'Mandate',
-  forceGeneration: 'Force generation',
-  deployment: 'Deployment',
-  operations: 'Operations',
-  transition: 'Transition',
-  ended: 'Ended',
-};
-const phaseName = (p: string): string => PHASE_NAMES[p] ?? p;
+const phaseName = (p: string): string =>
+  Object.hasOwn(PHASE_NAMES, p) ? PHASE_NAMES[p as Phase] : p;
 
 const MARK: Readonly<Record<string, string>> = {
   resolution: '⚖',

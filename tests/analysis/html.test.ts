@@ -5,10 +5,10 @@
  * at. .ci/run installs chromium; where it is missing (a developer's machine), the test is
  * skipped and says so.
  */
-import { existsSync, mkdirSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import {
   aarHtml,
@@ -19,29 +19,16 @@ import {
   runBatch,
   runFork,
 } from '../../src/analysis/index.js';
+import { hasChromium, launchChromium } from '../helpers/chromium.js';
 import { decisions, scenarioOf, tmp, TUTORIAL, writeLog } from './helpers.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
 const SHOTS = 'screenshots';
 const dir = tmp();
 
 describe.skipIf(!hasChromium)('HTML reports in a headless browser', () => {
   let browser: Browser;
   beforeAll(async () => {
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [
-        '--headless',
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
     mkdirSync(SHOTS, { recursive: true });
   });
   afterAll(async () => {

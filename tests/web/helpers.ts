@@ -3,15 +3,15 @@
  * server serving it, Debian's chromium driven by playwright-core, and pages that fail the test
  * on any console error or page error. Screenshots go to tests/web/screenshots/ (git-ignored).
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { build } from 'vite';
 import { startServer, type RunningServer } from '../../server/server.js';
+import { hasChromium, launchChromium } from '../helpers/chromium.js';
 
-export const CHROMIUM = '/usr/bin/chromium';
-export const hasChromium = existsSync(CHROMIUM);
+export { hasChromium };
 export const SHOTS = join(import.meta.dirname, 'screenshots');
 
 export interface Viewport {
@@ -33,21 +33,7 @@ export async function buildClient(): Promise<string> {
   return outDir;
 }
 
-export function launch(): Promise<Browser> {
-  return chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
-}
+export const launch = launchChromium;
 
 export interface TestServer {
   server: RunningServer;

@@ -3,9 +3,11 @@
  * `phase` events of the session ("Phase: mandate › unsc.voting", engine/phase.ts).
  */
 import type { EngineEvent } from '../../../engine/events.js';
+import type { Phase } from '../../../engine/phase.js';
 
-export type MainPhase =
-  'setup' | 'mandate' | 'forceGeneration' | 'deployment' | 'operations' | 'transition' | 'ended';
+export { PHASE_NAMES } from '../../../engine/phase-names.js';
+
+export type MainPhase = Phase;
 
 export const MAIN_PHASES: readonly MainPhase[] = [
   'mandate',
@@ -14,16 +16,6 @@ export const MAIN_PHASES: readonly MainPhase[] = [
   'operations',
   'transition',
 ];
-
-export const PHASE_NAMES: Readonly<Record<MainPhase, string>> = {
-  setup: 'Setup',
-  mandate: 'Mandate',
-  forceGeneration: 'Force generation',
-  deployment: 'Deployment',
-  operations: 'Operations',
-  transition: 'Transition',
-  ended: 'Ended',
-};
 
 /** A stage change: the turn it happened in and the stage label. */
 export interface StageChange {
