@@ -10,6 +10,7 @@ import { cpus, loadavg } from 'node:os';
 import { runBatch } from '../src/analysis/index.js';
 import { playScenario } from '../src/run/headless.js';
 import { formatIssue, loadScenarioFile } from '../src/scenario/load.js';
+import { stealMeter } from './machine.js';
 
 const args = process.argv.slice(2);
 const file = args.find((a) => a.endsWith('.yaml')) ?? 'scenarios/kosovo-1999.yaml';
@@ -41,6 +42,7 @@ const command = [
   '--progress',
 ];
 const t0 = performance.now();
+const steal = stealMeter();
 const child = spawnSync(process.execPath, command, {
   stdio: ['ignore', 'pipe', 'inherit'],
   maxBuffer: 64 * 1024 * 1024,
@@ -57,7 +59,7 @@ const report = JSON.parse(child.stdout.toString()) as {
 console.log(
   `ttx ${command.slice(1).join(' ')}: ${wall.toFixed(2)} s wall (target ≤ 5 s), ` +
     `of which the batch itself ${report.meta.seconds.toFixed(2)} s = ${report.meta.runsPerSecond} runs/s; ` +
-    `success ${(report.stats.outcomes.success.p * 100).toFixed(1)}%`,
+    `success ${(report.stats.outcomes.success.p * 100).toFixed(1)}%; ${steal()}`,
 );
 
 // 2. CPU cost of one run, in this thread (separates the cost of a run from contention for the
@@ -84,8 +86,9 @@ console.log(
 
 // 3. Throughput of the batch on 1 and 2 worker threads (the pool's own time, thread start included).
 for (const workers of [1, 2]) {
+  const stolen = stealMeter();
   const r = await runBatch({ scenario: loaded.scenario, runs, workers });
   console.log(
-    `${workers} worker thread(s): ${r.meta.runsPerSecond} runs/s (${runs} runs in ${r.meta.seconds.toFixed(2)} s; load ${load()})`,
+    `${workers} worker thread(s): ${r.meta.runsPerSecond} runs/s (${runs} runs in ${r.meta.seconds.toFixed(2)} s; load ${load()}; ${stolen()})`,
   );
 }

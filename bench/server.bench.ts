@@ -25,6 +25,7 @@ import type { CommandBody } from '../engine/index.js';
 import type { TtxClient } from '../server/client.js';
 import { connectNode } from '../server/client-node.js';
 import type { CreateSessionResponse } from '../server/protocol.js';
+import { stealMeter } from './machine.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => {
@@ -215,12 +216,16 @@ async function main(): Promise<void> {
     }
     await sleep(WARMUP_MS);
     const cpu0 = (await health(false)).cpuMicros;
+    const own0 = process.cpuUsage();
+    const steal = stealMeter();
     measuring = true;
     const t0 = performance.now();
     await sleep(SECONDS * 1000);
     measuring = false;
     const elapsed = (performance.now() - t0) / 1000;
     const cpu1 = (await health(false)).cpuMicros;
+    const own = process.cpuUsage(own0);
+    const stolen = steal();
     stop = true;
     await Promise.all(loops);
 
@@ -242,6 +247,9 @@ async function main(): Promise<void> {
     console.log(
       `  server CPU: ${perAction.toFixed(0)} µs per action, ${((cpu1 - cpu0) / 1e4 / elapsed).toFixed(0)}% of a core ` +
         `(≈ ${Math.round(1e6 / perAction)} actions/s if it had a core to itself)`,
+    );
+    console.log(
+      `  load generator (this process, sharing the machine): ${((own.user + own.system) / 1e4 / elapsed).toFixed(0)}% of a core${stolen ? `; ${stolen}` : ''}`,
     );
     for (const x of sessions) {
       await x.white.close();

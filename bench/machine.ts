@@ -1,0 +1,34 @@
+/**
+ * How much of the machine the benchmarks actually had. This is a shared virtual machine: the
+ * host can take CPU time away ("steal"), and wall-clock figures then drop for reasons that have
+ * nothing to do with the code. Each benchmark prints the steal over its measurement next to
+ * its figures, so that a figure can be read (Linux only; elsewhere it prints nothing).
+ */
+import { readFileSync } from 'node:fs';
+
+interface CpuTimes {
+  readonly total: number;
+  readonly steal: number;
+}
+
+function read(): CpuTimes | undefined {
+  try {
+    // "cpu  user nice system idle iowait irq softirq steal guest guest_nice", in ticks.
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0] ?? '';
+    const ticks = line.trim().split(/\s+/).slice(1, 9).map(Number);
+    return { total: ticks.reduce((a, b) => a + b, 0), steal: ticks[7] ?? 0 };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Starts measuring; the function returned describes the steal since, e.g. "host steal 4 %". */
+export function stealMeter(): () => string {
+  const from = read();
+  return () => {
+    const to = read();
+    if (!from || !to || to.total <= from.total) return '';
+    const share = (100 * (to.steal - from.steal)) / (to.total - from.total);
+    return `host steal ${share.toFixed(0)} % of CPU time`;
+  };
+}
