@@ -26,14 +26,20 @@ const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
 /** Factor values are stored to 4 decimals: readable, and exact to replay on any machine. */
 const round4 = (x: number): number => Math.round(x * 1e4) / 1e4;
 
+/**
+ * Reports an event. A text that has to be put together is passed as a function, so that quiet
+ * steps (batches: thousands of runs, no one reads the narrative) never build it.
+ */
 export function emit(
   ctx: StepContext,
   kind: EngineEventKind,
-  text: string,
+  text: string | (() => string),
   audience: Audience = 'all',
   extra: Pick<EngineEvent, 'subject' | 'team' | 'explanation'> = {},
 ): void {
-  if (!ctx.quiet) ctx.events.push({ kind, turn: ctx.s.turn, audience, text, ...extra });
+  if (ctx.quiet) return;
+  const said = typeof text === 'string' ? text : text();
+  ctx.events.push({ kind, turn: ctx.s.turn, audience, text: said, ...extra });
 }
 
 export function setFactor(ctx: StepContext, factor: string, value: number): void {

@@ -49,11 +49,11 @@ export function fireInject(
   s.injects.fired[def.id] = (s.injects.fired[def.id] ?? 0) + 1;
   const audience = audienceOf(def);
   const how = by === 'facilitator' ? ' (fired by the white cell)' : '';
-  emit(ctx, 'inject', `INJECT ${def.title}${how}: ${def.description}`.trim(), audience, {
+  emit(ctx, 'inject', () => `INJECT ${def.title}${how}: ${def.description}`.trim(), audience, {
     subject: def.id,
   });
   const always = applyEffect(ctx, def.effects.always);
-  if (always) emit(ctx, 'effect', `${def.title}: ${always}`, audience, { subject: def.id });
+  if (always) emit(ctx, 'effect', () => `${def.title}: ${always}`, audience, { subject: def.id });
   if (def.resolution) s.injects.active[def.id] = { id: def.id, firedTurn: s.turn, responders: [] };
 }
 
@@ -146,7 +146,7 @@ export function resolveActiveInjects(ctx: StepContext): void {
       ctx,
       outcome === 'success' ? def.effects.success : def.effects.failure,
     );
-    if (text) emit(ctx, 'effect', `${def.title}: ${text}`, audienceOf(def), { subject: id });
+    if (text) emit(ctx, 'effect', () => `${def.title}: ${text}`, audienceOf(def), { subject: id });
     for (const c of active.responders) {
       const contingent = s.force.contingents[c];
       if (contingent) contingent.committedTo = null;

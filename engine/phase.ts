@@ -117,7 +117,7 @@ function announce(ctx: StepContext, before: string): void {
   ctx.s.stage = stageOf(ctx.s.machines);
   if (ctx.s.stage !== before) {
     ctx.s.public.phaseSince = ctx.s.turn;
-    emit(ctx, 'phase', `Phase: ${phaseLabel(ctx.s)}`);
+    emit(ctx, 'phase', () => `Phase: ${phaseLabel(ctx.s)}`);
   }
 }
 
@@ -129,8 +129,9 @@ export function sendExercise(ctx: StepContext, event: ExerciseEvent, reason?: st
     ctx.s.stage = stageOf(ctx.s.machines);
     const result = stateLabel(ex.value).split('.')[1] as Outcome['result'];
     ctx.s.status = 'ended';
-    ctx.s.outcome = { result, reason: reason ?? result, turn: ctx.s.turn };
-    emit(ctx, 'ended', `Exercise ended: ${result.toUpperCase()} — ${ctx.s.outcome.reason}`);
+    const outcome = { result, reason: reason ?? result, turn: ctx.s.turn };
+    ctx.s.outcome = outcome;
+    emit(ctx, 'ended', () => `Exercise ended: ${result.toUpperCase()} — ${outcome.reason}`);
     return;
   }
   if (event.type === 'MANDATE_DONE' && event.ok) {

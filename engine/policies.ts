@@ -2,21 +2,32 @@
  * Default policies: how the engine plays each team that no human plays. A policy only ever
  * issues ordinary commands, through the same authority and legality checks as players.
  */
-import { applyCommand, checkCommand } from './commands/index.js';
+import { applyAs, checkAs } from './commands/index.js';
 import { pledgeRoom } from './commands/force.js';
 import type { CommandBody } from './commands/schema.js';
 import { roll, type StepContext } from './context.js';
 import type { ForceGenerationContext } from './machines/force-generation.js';
 import { inDeployment, inForceGeneration, inMandate, phaseOf } from './phase.js';
 import type { Scenario, ScenarioTeam } from './scenario/schema.js';
-import type { SessionState } from './state.js';
+import type { Issuer, SessionState } from './state.js';
 import { lookup } from './scenario/lookup.js';
 
 function issue(ctx: StepContext, team: ScenarioTeam, c: CommandBody): boolean {
-  const by = `team:${team.id}` as const;
-  if (checkCommand(ctx.s, by, c) !== null) return false;
-  applyCommand(ctx, by, c);
+  if (checkAs(ctx.s, issuerOf(team), team, c) !== null) return false;
+  applyAs(ctx, team, c);
   return true;
+}
+
+const issuers = new WeakMap<ScenarioTeam, Issuer>();
+
+/** `team:<id>`, made once per team: policies issue a few hundred commands a run. */
+function issuerOf(team: ScenarioTeam): Issuer {
+  let by = issuers.get(team);
+  if (by === undefined) {
+    by = `team:${team.id}`;
+    issuers.set(team, by);
+  }
+  return by;
 }
 
 export function runPolicies(ctx: StepContext): void {

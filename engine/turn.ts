@@ -26,7 +26,7 @@ export function startExercise(ctx: StepContext): void {
   const { s } = ctx;
   s.status = 'running';
   s.turn = 1;
-  emit(ctx, 'started', `${ctx.scenario.title} begins.`);
+  emit(ctx, 'started', () => `${ctx.scenario.title} begins.`);
   sendExercise(ctx, { type: 'START' });
   s.public.history.push({ turn: 1, factors: { ...s.public.factors } });
   triggerInjects(ctx);
@@ -56,7 +56,7 @@ export function advanceTurn(ctx: StepContext): void {
     if (t.vote !== null && !inMandate(s, 'unsc.voting')) t.vote = null;
   }
   s.public.history.push({ turn: s.turn, factors: { ...s.public.factors } });
-  emit(ctx, 'turn', `— Turn ${s.turn} —`);
+  emit(ctx, 'turn', () => `— Turn ${s.turn} —`);
   openTurn(ctx);
   if (s.status === 'running') triggerInjects(ctx);
 }
@@ -133,22 +133,23 @@ function tallyVote(ctx: StepContext): void {
     ballot,
     adopted,
   });
-  const yes = ballot.filter((b) => b.vote === 'yes').length;
+  emit(ctx, 'vote', () => describeVote(chapter, ballot, adopted));
+  for (const t of Object.values(s.teams)) t.vote = null;
+  sendMandate(ctx, { type: 'VOTE_TALLIED', tally });
+  if (adopted) setFactor(ctx, 'legitimacy', (s.public.factors['legitimacy'] ?? 0) + 0.1);
+}
+
+/** "Security Council vote on the Chapter VII draft: 10 yes, 1 no, 4 abstain — VETOED by russia." */
+function describeVote(chapter: string, ballot: readonly BallotEntry[], adopted: boolean): string {
+  const count = (vote: Vote): number => ballot.filter((b) => b.vote === vote).length;
+  const yes = count('yes');
   const vetoes = ballot.filter((b) => b.permanent && b.vote === 'no').map((b) => b.member);
-  const counts = `${yes} yes, ${ballot.filter((b) => b.vote === 'no').length} no, ${ballot.filter((b) => b.vote === 'abstain').length} abstain`;
   const verdict = adopted
     ? 'ADOPTED (9 or more yes, no permanent member against)'
     : vetoes.length
       ? `VETOED by ${vetoes.join(', ')}`
       : `NOT ADOPTED (${yes} of the 9 votes needed)`;
-  emit(
-    ctx,
-    'vote',
-    `Security Council vote on the Chapter ${chapter} draft: ${counts} — ${verdict}.`,
-  );
-  for (const t of Object.values(s.teams)) t.vote = null;
-  sendMandate(ctx, { type: 'VOTE_TALLIED', tally });
-  if (adopted) setFactor(ctx, 'legitimacy', (s.public.factors['legitimacy'] ?? 0) + 0.1);
+  return `Security Council vote on the Chapter ${chapter} draft: ${yes} yes, ${count('no')} no, ${count('abstain')} abstain — ${verdict}.`;
 }
 
 function closePledgeRound(ctx: StepContext): void {
@@ -164,7 +165,8 @@ function closePledgeRound(ctx: StepContext): void {
   emit(
     ctx,
     'decision',
-    `Force sourcing round closes: ${required - gaps} of ${required} unit(s) pledged` +
+    () =>
+      `Force sourcing round closes: ${required - gaps} of ${required} unit(s) pledged` +
       (criticalGaps ? `; ${criticalGaps} critical slot(s) still empty.` : '.'),
   );
   sendForceGeneration(ctx, { type: 'CLOSE_ROUND', gaps, criticalGaps });
@@ -209,7 +211,8 @@ function moveForces(ctx: StepContext): void {
   emit(
     ctx,
     'decision',
-    `Strategic lift moves ${moved} unit(s); RSOM receives ${received}. In theatre: ${u.deployed} of ${u.total}.`,
+    () =>
+      `Strategic lift moves ${moved} unit(s); RSOM receives ${received}. In theatre: ${u.deployed} of ${u.total}.`,
   );
   const progress = {
     type: 'RSOM_PROGRESS' as const,
@@ -227,7 +230,7 @@ function sustain(ctx: StepContext): void {
   const result = roll(ctx, { subject: 'sustainment', title: 'Sustainment of the force' }, tuning);
   if (result === 'failure') {
     const text = applyEffect(ctx, tuning.effect);
-    if (text) emit(ctx, 'effect', `Supply shortfall: ${text}`);
+    if (text) emit(ctx, 'effect', () => `Supply shortfall: ${text}`);
   }
   if (s.public.roe === 'robust') {
     const risk = ctx.scenario.roe.robustCivilianHarmRisk;
@@ -237,7 +240,8 @@ function sustain(ctx: StepContext): void {
       emit(
         ctx,
         'effect',
-        `Civilian harm under robust ROE (risk ${Math.round(risk * 100)}%, roll ${r.toFixed(2)}): ${text}`,
+        () =>
+          `Civilian harm under robust ROE (risk ${Math.round(risk * 100)}%, roll ${r.toFixed(2)}): ${text}`,
       );
     }
   }
@@ -261,7 +265,8 @@ function openTurn(ctx: StepContext): void {
       emit(
         ctx,
         'decision',
-        `End state reached for ${s.public.successStreak} turn(s): transition to local authorities begins.`,
+        () =>
+          `End state reached for ${s.public.successStreak} turn(s): transition to local authorities begins.`,
       );
       sendDeployment(ctx, { type: 'CONDITIONS_MET' });
     }

@@ -93,7 +93,7 @@ export const ruling: CommandSpec<'ruling'> = {
   },
   apply: (ctx, c) => {
     const text = applyEffect(ctx, c.effect);
-    emit(ctx, 'ruling', `White cell ruling — ${c.reason} ${text}`.trim());
+    emit(ctx, 'ruling', () => `White cell ruling — ${c.reason} ${text}`.trim());
   },
   options: () => [],
 };
@@ -107,7 +107,12 @@ export const override: CommandSpec<'override'> = {
       : reject('unknownTarget', `inject '${c.event}' is not active`),
   apply: (ctx, c) => {
     ctx.s.control.overrides[c.event] = { outcome: c.outcome, reason: c.reason };
-    emit(ctx, 'ruling', `White cell will rule '${c.event}' a ${c.outcome}: ${c.reason}`, 'control');
+    emit(
+      ctx,
+      'ruling',
+      () => `White cell will rule '${c.event}' a ${c.outcome}: ${c.reason}`,
+      'control',
+    );
   },
   options: (s) =>
     Object.keys(s.injects.active).flatMap((event) => [
@@ -133,7 +138,8 @@ export const setControl: CommandSpec<'setControl'> = {
     emit(
       ctx,
       'decision',
-      `Team ${c.team} is now played by ${c.mode === 'human' ? 'its players' : 'its default policy'}.`,
+      () =>
+        `Team ${c.team} is now played by ${c.mode === 'human' ? 'its players' : 'its default policy'}.`,
     );
   },
   options: (s) =>

@@ -82,11 +82,12 @@ function addContingent(ctx: StepContext, team: ScenarioTeam, c: CommandOf<'pledg
     units.pledged += c.units;
     units.byCapability[slot.capability] = (units.byCapability[slot.capability] ?? 0) + c.units;
   }
-  const caveatText = caveats.size ? ` with caveats ${[...caveats].join(', ')}` : '';
   emit(
     ctx,
     'decision',
-    `${team.name} pledges ${c.units} × ${slot.capability} to ${slot.id}${caveatText}.`,
+    () =>
+      `${team.name} pledges ${c.units} × ${slot.capability} to ${slot.id}` +
+      (caveats.size ? ` with caveats ${[...caveats].join(', ')}.` : '.'),
     [team.id, lookup(ctx.scenario).alliance],
     { team: team.id },
   );
@@ -103,7 +104,7 @@ export const reask: CommandSpec<'reask'> = {
     emit(
       ctx,
       'decision',
-      `${team?.name} re-asks nations to fill the gaps (round ${fgContext(ctx.s).round + 1}).`,
+      () => `${team?.name} re-asks nations to fill the gaps (round ${fgContext(ctx.s).round + 1}).`,
       'all',
       { team: team?.id ?? '' },
     );
@@ -124,7 +125,7 @@ export const acceptGaps: CommandSpec<'acceptGaps'> = {
     emit(
       ctx,
       'decision',
-      `${team?.name} accepts the remaining gaps (${fgContext(ctx.s).gaps} unit(s)).`,
+      () => `${team?.name} accepts the remaining gaps (${fgContext(ctx.s).gaps} unit(s)).`,
       'all',
       { team: team?.id ?? '' },
     );
@@ -160,7 +161,8 @@ export const transferAuthority: CommandSpec<'transferAuthority'> = {
     emit(
       ctx,
       'decision',
-      `${team?.name}: transfer of authority — ${total} unit(s) under alliance command; strategic lift ${s.public.lift.capacity} unit(s) per turn.`,
+      () =>
+        `${team?.name}: transfer of authority — ${total} unit(s) under alliance command; strategic lift ${s.public.lift.capacity} unit(s) per turn.`,
       'all',
       { team: team?.id ?? '' },
     );

@@ -70,9 +70,18 @@ export function teamOfIssuer(s: SessionState, by: Issuer): ScenarioTeam | undefi
 
 /** Authority and legality, on the unchanged state. Null means the command may be applied. */
 export function checkCommand(s: SessionState, by: Issuer, c: CommandBody): Rejection | null {
+  return checkAs(s, by, teamOfIssuer(s, by), c);
+}
+
+/** `checkCommand` for a caller that holds the issuing team already (policies). */
+export function checkAs(
+  s: SessionState,
+  by: Issuer,
+  team: ScenarioTeam | undefined,
+  c: CommandBody,
+): Rejection | null {
   const spec = specOf(c.type);
   if (s.status === 'ended') return reject('ended', 'the exercise has ended');
-  const team = teamOfIssuer(s, by);
   if (spec.who === 'facilitator' && by !== 'facilitator') {
     return reject('forbidden', `only the white cell may ${c.type}`);
   }
@@ -93,7 +102,12 @@ export function checkCommand(s: SessionState, by: Issuer, c: CommandBody): Rejec
 }
 
 export function applyCommand(ctx: StepContext, by: Issuer, c: CommandBody): void {
-  specOf(c.type).apply(ctx, c, teamOfIssuer(ctx.s, by));
+  applyAs(ctx, teamOfIssuer(ctx.s, by), c);
+}
+
+/** `applyCommand` for a caller that holds the issuing team already (policies). */
+export function applyAs(ctx: StepContext, team: ScenarioTeam | undefined, c: CommandBody): void {
+  specOf(c.type).apply(ctx, c, team);
 }
 
 /** Every command `by` may issue now, drawn from each spec's options and filtered by checkCommand. */

@@ -48,7 +48,8 @@ export const draftResolution: CommandSpec<'draftResolution'> = {
     emit(
       ctx,
       'decision',
-      `${team?.name} tables a Chapter ${c.chapter} draft resolution; the Council votes at the end of next turn.`,
+      () =>
+        `${team?.name} tables a Chapter ${c.chapter} draft resolution; the Council votes at the end of next turn.`,
       'all',
       { team: teamOf(team) },
     );
@@ -78,7 +79,7 @@ export const castVote: CommandSpec<'castVote'> = {
     emit(
       ctx,
       'decision',
-      `${team?.name} casts its vote (secret until the tally): ${c.vote}.`,
+      () => `${team?.name} casts its vote (secret until the tally): ${c.vote}.`,
       [teamOf(team)],
       { team: teamOf(team) },
     );
@@ -107,7 +108,8 @@ export const proceedWithoutMandate: CommandSpec<'proceedWithoutMandate'> = {
     emit(
       ctx,
       'decision',
-      `${team?.name} decides to act without a UN Security Council mandate (legitimacy −${cost}).`,
+      () =>
+        `${team?.name} decides to act without a UN Security Council mandate (legitimacy −${cost}).`,
       'all',
       { team: teamOf(team) },
     );
@@ -123,7 +125,9 @@ export const abandon: CommandSpec<'abandon'> = {
       ? null
       : reject('wrongPhase', 'nothing can be abandoned now'),
   apply: (ctx, _c, team) => {
-    emit(ctx, 'decision', `${team?.name} abandons the operation.`, 'all', { team: teamOf(team) });
+    emit(ctx, 'decision', () => `${team?.name} abandons the operation.`, 'all', {
+      team: teamOf(team),
+    });
     if (inForceGeneration(ctx.s, 'gapReview')) sendForceGeneration(ctx, { type: 'ABANDON' });
     else sendMandate(ctx, { type: 'ABANDON' });
   },
@@ -207,7 +211,8 @@ function circulateDraft(ctx: StepContext, by: ScenarioTeam | undefined): void {
   emit(
     ctx,
     'decision',
-    `${by?.name ?? 'The alliance'} circulates the draft NAC decision under silence procedure until the end of turn ${nac.deadline}.`,
+    () =>
+      `${by?.name ?? 'The alliance'} circulates the draft NAC decision under silence procedure until the end of turn ${nac.deadline}.`,
     'all',
     { team: teamOf(by) },
   );
@@ -234,7 +239,8 @@ function objectToDraft(ctx: StepContext, team: string, reason?: string): void {
   emit(
     ctx,
     'decision',
-    `${name(ctx.s, team)} breaks silence${reason ? `: ${reason}` : ''}. Consensus fails for now.`,
+    () =>
+      `${name(ctx.s, team)} breaks silence${reason ? `: ${reason}` : ''}. Consensus fails for now.`,
     'all',
     { team },
   );
@@ -270,7 +276,8 @@ function enterReservation(
   emit(
     ctx,
     'decision',
-    `${name(ctx.s, team)} acquiesces with a reservation: its forces will operate under caveat ${caveat}.`,
+    () =>
+      `${name(ctx.s, team)} acquiesces with a reservation: its forces will operate under caveat ${caveat}.`,
     'all',
     { team },
   );
@@ -325,7 +332,7 @@ function decideNationally(ctx: StepContext, team: ScenarioTeam, approve: boolean
   emit(
     ctx,
     'decision',
-    `${team.name} ${approved ? 'approves' : 'declines'} a national contribution.`,
+    () => `${team.name} ${approved ? 'approves' : 'declines'} a national contribution.`,
     'all',
     { team: team.id },
   );

@@ -38,7 +38,7 @@ export const prioritiseLift: CommandSpec<'prioritiseLift'> = {
     emit(
       ctx,
       'decision',
-      `${team?.name} gives contingent ${c.contingent} first call on strategic lift.`,
+      () => `${team?.name} gives contingent ${c.contingent} first call on strategic lift.`,
       'all',
       { team: team?.id ?? '' },
     );
@@ -59,7 +59,7 @@ export const setRoe: CommandSpec<'setRoe'> = {
   },
   apply: (ctx, c, team) => {
     ctx.s.public.roe = c.posture;
-    emit(ctx, 'decision', `${team?.name} sets ${c.posture} rules of engagement.`, 'all', {
+    emit(ctx, 'decision', () => `${team?.name} sets ${c.posture} rules of engagement.`, 'all', {
       team: team?.id ?? '',
     });
   },
@@ -152,7 +152,7 @@ export const respond: CommandSpec<'respond'> = {
     if (!contingent || !active) return;
     contingent.committedTo = c.event;
     active.responders.push(c.contingent);
-    emit(ctx, 'decision', `${team?.name} commits ${c.contingent} to '${c.event}'.`, 'all', {
+    emit(ctx, 'decision', () => `${team?.name} commits ${c.contingent} to '${c.event}'.`, 'all', {
       team: team?.id ?? '',
     });
   },

@@ -36,7 +36,7 @@ export function sendTo(
   persisted: PersistedMachine,
   event: EventObject,
 ): PersistedMachine {
-  const eventKey = JSON.stringify(event);
+  const eventKey = keyOf(event);
   // Snapshots are shared and immutable, so most calls are answered by identity.
   let bySnapshot = seen.get(machine);
   if (!bySnapshot) {
@@ -53,6 +53,12 @@ export function sendTo(
   const result = transitionOf(machine, persisted, event, eventKey);
   byEvent.set(eventKey, result);
   return result;
+}
+
+/** A memo key for an event: its type alone when it carries nothing else (most do not). */
+function keyOf(event: EventObject): string {
+  for (const k in event) if (k !== 'type') return JSON.stringify(event);
+  return event.type;
 }
 
 function transitionOf(
