@@ -29,10 +29,12 @@ import {
 } from '../../engine/index.js';
 import { turnLabel } from '../run/report.js';
 import { describeCommand } from './aggregate.js';
+import type { RunResult } from './columns.js';
 import { forkPoint, type ForkPoint } from './fork.js';
 import type { Variant } from './plan.js';
 import { runPlan } from './pool.js';
-import { sortScript, type RunRecord } from './runner.js';
+import type { RunTable } from './run-table.js';
+import { sortScript } from './runner.js';
 import { SessionLogError, type Replayed } from './session-log.js';
 import { proportion, round6, type Proportion } from './stats.js';
 
@@ -450,20 +452,17 @@ async function runFutures(r: Replayed, options: AarOptions): Promise<Futures | n
     human: [],
     detail: false,
   }));
-  const records = await runPlan(
+  const tables = await runPlan(
     { variants, runs: n, seed: options.seed ?? `${r.seed}@futures`, onRejected: 'skip' },
     {
       ...(options.workers !== undefined ? { workers: options.workers } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     },
   );
-  const share = (recs: readonly RunRecord[], result: string): Proportion =>
-    proportion(recs.filter((x) => x.result === result).length, recs.length);
-  const perTurn = points.map((p, i) => ({
-    turn: p.atTurn,
-    success: share(records[i] ?? [], 'success'),
-  }));
-  const first = points[0]?.atTurn === 1 ? records[0] : undefined;
+  const share = (runs: RunTable | undefined, result: RunResult): Proportion =>
+    proportion(runs?.count(result) ?? 0, runs?.length ?? 0);
+  const perTurn = points.map((p, i) => ({ turn: p.atTurn, success: share(tables[i], 'success') }));
+  const first = points[0]?.atTurn === 1 ? tables[0] : undefined;
   const fromStart: Futures['fromStart'] = first
     ? {
         success: share(first, 'success'),

@@ -1,12 +1,15 @@
 /**
- * From run records to batch statistics: outcomes with 95 % Wilson intervals, end turns, end
- * factors, phase durations, injects and their success rates, and the decisions most
- * associated with success. Records are read in run order, so the statistics are a function of
- * the records alone.
+ * From runs to batch statistics: outcomes with 95 % Wilson intervals, end turns, end factors,
+ * phase durations, injects and their success rates, the decisions most associated with
+ * success, and factor trajectories. Runs are read from their columns (columns.ts) chunk by
+ * chunk in run order, while the batch plays or afterwards: every sum is taken in run order, so
+ * the statistics are a function of the runs alone, to the bit.
  */
 import type { Scenario } from '../../engine/index.js';
 import type { ScheduledDecision } from '../run/headless.js';
-import { decisionFamily, PHASES, type MeasuredPhase, type RunRecord } from './runner.js';
+import { RESULT_CODES, type RunColumns, type RunResult } from './columns.js';
+import type { RunTable } from './run-table.js';
+import { decisionFamily, PHASES, type MeasuredPhase } from './runner.js';
 import {
   integerHistogram,
   proportion,
@@ -16,9 +19,13 @@ import {
   type Proportion,
   type Summary,
 } from './stats.js';
+import { Trajectories, type Trajectory } from './trajectories.js';
+
+export type { Trajectory, TrajectoryPoint } from './trajectories.js';
 
 export type Result = 'success' | 'partial' | 'failure';
 export const RESULTS: readonly Result[] = ['success', 'partial', 'failure'];
+const SUCCESS = RESULT_CODES.indexOf('success');
 
 export interface FactorStats {
   readonly id: string;
@@ -68,14 +75,6 @@ export interface DecisionStats {
   readonly difference: number;
 }
 
-export interface TrajectoryPoint {
-  readonly turn: number;
-  readonly p10: number;
-  readonly p50: number;
-  readonly p90: number;
-  readonly mean: number;
-}
-
 export interface BatchStats {
   readonly runs: number;
   readonly outcomes: Readonly<Record<Result, Proportion>>;
@@ -91,7 +90,7 @@ export interface BatchStats {
   /** Scripted decisions the rules rejected, over all runs. */
   readonly rejectedDecisions: number;
   /** Per factor, its distribution at the start of each turn (ended runs keep their end values). */
-  readonly trajectories: readonly { factor: string; points: readonly TrajectoryPoint[] }[];
+  readonly trajectories: readonly Trajectory[];
 }
 
 export const PHASE_LABELS: Readonly<Record<MeasuredPhase, string>> = {
@@ -102,125 +101,225 @@ export const PHASE_LABELS: Readonly<Record<MeasuredPhase, string>> = {
   transition: 'Transition and redeployment',
 };
 
-/** Aggregates the records of one variant (in run order). */
+/** Aggregates the runs of one variant. */
 export function aggregate(
   scenario: Scenario,
-  records: readonly RunRecord[],
+  runs: RunTable,
   script: readonly ScheduledDecision[] = [],
 ): BatchStats {
-  const n = records.length;
-  const count = (result: Result): number => records.filter((r) => r.result === result).length;
-  const outcomes = {
-    success: proportion(count('success'), n),
-    partial: proportion(count('partial'), n),
-    failure: proportion(count('failure'), n),
-  };
-  const reasonCounts = new Map<string, { result: string; reason: string; count: number }>();
-  for (const r of records) {
-    const key = `${r.result}\u0000${r.reason}`;
-    const entry = reasonCounts.get(key) ?? { result: r.result, reason: r.reason, count: 0 };
-    entry.count++;
-    reasonCounts.set(key, entry);
+  const a = new Aggregator(scenario);
+  for (const c of runs.chunks) a.add(c);
+  return a.stats(script);
+}
+
+/** Runs and successes; `seen`: the last run counted, so that a run counts once. */
+interface Tally {
+  runs: number;
+  success: number;
+  seen: number;
+}
+
+/** A decision (feature) and the family of decisions it is a choice of. */
+interface FeatureTally extends Tally {
+  readonly family: Tally;
+}
+
+interface InjectTally {
+  runs: number;
+  fired: number;
+  resolved: number;
+  ok: number;
+  chance: number;
+}
+
+/** A sum and a count, for a mean. */
+interface Sum {
+  sum: number;
+  n: number;
+}
+
+/** The statistics of one variant, accumulated chunk by chunk (see runPlan's onChunk). */
+export class Aggregator {
+  private n = 0;
+  private readonly results = RESULT_CODES.map(() => 0);
+  private readonly reasons = new Map<string, { result: string; reason: string; count: number }>();
+  private readonly endTurns: number[] = [];
+  private readonly factors: { values: number[]; ifSuccess: Sum; otherwise: Sum }[];
+  /** Per phase, the turns spent in it by each run that entered it. */
+  private readonly durations: number[][] = PHASES.map(() => []);
+  private readonly injects: InjectTally[];
+  private rejected = 0;
+  private readonly taken = new Map<string, FeatureTally>();
+  private readonly faced = new Map<string, Tally>();
+  private readonly trajectories: Trajectories;
+
+  constructor(private readonly scenario: Scenario) {
+    const factorIds = Object.keys(scenario.factors);
+    this.factors = factorIds.map(() => ({
+      values: [],
+      ifSuccess: { sum: 0, n: 0 },
+      otherwise: { sum: 0, n: 0 },
+    }));
+    this.injects = scenario.events.map(() => ({
+      runs: 0,
+      fired: 0,
+      resolved: 0,
+      ok: 0,
+      chance: 0,
+    }));
+    this.trajectories = new Trajectories(factorIds);
   }
-  const reasons = [...reasonCounts.values()]
-    .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason))
-    .map((e) => ({ ...e, p: round6(e.count / Math.max(1, n)) }));
-  const endTurns = records.map((r) => r.endTurn);
 
-  const factorIds = Object.keys(scenario.factors);
-  const factors: FactorStats[] = factorIds.map((id, k) => {
-    const values = records.map((r) => r.factors[k] ?? 0);
-    const ok = records.filter((r) => r.result === 'success').map((r) => r.factors[k] ?? 0);
-    const other = records.filter((r) => r.result !== 'success').map((r) => r.factors[k] ?? 0);
-    const def = scenario.factors[id];
-    return {
-      id,
-      label: def?.label ?? id,
-      start: def?.start ?? 0,
-      end: summarize(values),
-      histogram: unitHistogram(values),
-      meanIfSuccess: ok.length ? summarize(ok).mean : null,
-      meanOtherwise: other.length ? summarize(other).mean : null,
-    };
-  });
+  /** The next chunk of runs: chunks come in run order, from run 0. */
+  add(c: RunColumns): void {
+    if (c.from !== this.n) throw new Error(`runs from ${this.n} expected, not from ${c.from}`);
+    for (let j = 0; j < c.count; j++) {
+      const run = c.from + j;
+      const code = c.result[j] ?? 0;
+      this.results[code] = (this.results[code] ?? 0) + 1;
+      const result = RESULT_CODES[code] ?? 'unfinished';
+      const reason = c.strings[c.reason[j] ?? 0] ?? '';
+      const key = `${result}\u0000${reason}`;
+      const entry = this.reasons.get(key) ?? { result, reason, count: 0 };
+      entry.count++;
+      this.reasons.set(key, entry);
+      const endTurn = c.endTurn[j] ?? 0;
+      this.endTurns.push(endTurn);
+      this.rejected += c.rejected[j] ?? 0;
+      this.factors.forEach((f, k) => {
+        const v = c.factors[j * c.factorWidth + k] ?? 0;
+        f.values.push(v);
+        const side = code === SUCCESS ? f.ifSuccess : f.otherwise;
+        side.sum += v;
+        side.n++;
+      });
+      this.addPhases(c, j, endTurn);
+      this.addInjects(c, j);
+      this.addDecisions(c, j, run);
+    }
+    this.trajectories.add(c);
+    this.n += c.count;
+  }
 
-  const phases: PhaseStats[] = PHASES.map((phase, k) => {
-    const durations: number[] = [];
-    for (const r of records) {
-      const from = r.phases[phase];
-      if (from === undefined) continue;
+  private addPhases(c: RunColumns, j: number, endTurn: number): void {
+    const P = PHASES.length;
+    for (let k = 0; k < P; k++) {
+      const from = c.phases[j * P + k] ?? -1;
+      if (from < 0) continue;
       // The phase lasts until the next phase the run entered, or the end of the run.
-      let to = r.endTurn;
-      for (const later of PHASES.slice(k + 1)) {
-        const t = r.phases[later];
-        if (t !== undefined) {
+      let to = endTurn;
+      for (let later = k + 1; later < P; later++) {
+        const t = c.phases[j * P + later] ?? -1;
+        if (t >= 0) {
           to = t;
           break;
         }
       }
-      durations.push(Math.max(0, to - from));
+      this.durations[k]?.push(Math.max(0, to - from));
     }
-    return {
-      phase,
-      label: PHASE_LABELS[phase],
-      reached: proportion(durations.length, n),
-      turns: summarize(durations),
-      histogram: integerHistogram(durations),
-    };
-  });
+  }
 
-  const acc = new Map<
-    string,
-    { runs: number; fired: number; resolved: number; ok: number; chance: number }
-  >();
-  for (const def of scenario.events)
-    acc.set(def.id, { runs: 0, fired: 0, resolved: 0, ok: 0, chance: 0 });
-  const byIndex = scenario.events.map((e) => acc.get(e.id));
-  for (const r of records) {
-    r.fired.forEach((times, k) => {
-      const a = byIndex[k];
-      if (!a || times === 0) return;
+  private addInjects(c: RunColumns, j: number): void {
+    for (let k = 0; k < c.firedWidth; k++) {
+      const times = c.fired[j * c.firedWidth + k] ?? 0;
+      const a = this.injects[k];
+      if (!a || times === 0) continue;
       a.runs++;
       a.fired += times;
-    });
-    const x = r.resolutions;
-    for (let i = 0; i + 2 < x.length; i += 3) {
-      const a = byIndex[x[i] ?? -1];
+    }
+    const x = c.resolutions;
+    for (let i = c.resolutionsAt[j] ?? 0, to = c.resolutionsAt[j + 1] ?? 0; i + 2 < to; i += 3) {
+      const a = this.injects[x[i] ?? -1];
       if (!a) continue;
       a.resolved++;
       if (x[i + 1] === 1) a.ok++;
       a.chance += x[i + 2] ?? 0;
     }
   }
-  const injects: InjectStats[] = scenario.events.map((def) => {
-    const a = acc.get(def.id) ?? { runs: 0, fired: 0, resolved: 0, ok: 0, chance: 0 };
-    return {
-      id: def.id,
-      title: def.title,
-      kind: def.kind,
-      runs: proportion(a.runs, n),
-      fired: a.fired,
-      resolved: a.resolved,
-      success: def.resolution ? proportion(a.ok, a.resolved) : null,
-      meanChance: a.resolved ? round6(a.chance / a.resolved) : null,
-    };
-  });
-  injects.sort((a, b) => b.fired - a.fired || a.id.localeCompare(b.id));
 
-  return {
-    runs: n,
-    outcomes,
-    unfinished: records.filter((r) => r.result === 'unfinished').length,
-    reasons,
-    endTurn: summarize(endTurns),
-    endTurnHistogram: integerHistogram(endTurns),
-    factors,
-    phases,
-    injects,
-    decisions: decisionStats(scenario, records, script),
-    rejectedDecisions: records.reduce((s, r) => s + r.rejected, 0),
-    trajectories: trajectories(scenario, records),
-  };
+  private addDecisions(c: RunColumns, j: number, run: number): void {
+    const ok = c.result[j] === SUCCESS;
+    for (let i = c.featuresAt[j] ?? 0, to = c.featuresAt[j + 1] ?? 0; i < to; i++) {
+      const f = c.strings[c.features[i] ?? 0] ?? '';
+      // Created at the first run that takes it: the map keeps the order decisions appear in.
+      let e = this.taken.get(f);
+      if (!e) {
+        const fam = decisionFamily(f);
+        let family = this.faced.get(fam);
+        if (!family) this.faced.set(fam, (family = { runs: 0, success: 0, seen: -1 }));
+        this.taken.set(f, (e = { runs: 0, success: 0, seen: -1, family }));
+      }
+      count(e, run, ok);
+      count(e.family, run, ok);
+    }
+  }
+
+  /** The statistics of the runs added so far. */
+  stats(script: readonly ScheduledDecision[] = []): BatchStats {
+    const { scenario, n } = this;
+    const runsThat = (result: RunResult): number => this.results[RESULT_CODES.indexOf(result)] ?? 0;
+    const share = (result: RunResult): Proportion => proportion(runsThat(result), n);
+    const factorIds = Object.keys(scenario.factors);
+    const mean = (s: Sum | undefined): number | null => (s?.n ? round6(s.sum / s.n) : null);
+    const injects: InjectStats[] = scenario.events.map((def, k) => {
+      const a = this.injects[k] ?? { runs: 0, fired: 0, resolved: 0, ok: 0, chance: 0 };
+      return {
+        id: def.id,
+        title: def.title,
+        kind: def.kind,
+        runs: proportion(a.runs, n),
+        fired: a.fired,
+        resolved: a.resolved,
+        success: def.resolution ? proportion(a.ok, a.resolved) : null,
+        meanChance: a.resolved ? round6(a.chance / a.resolved) : null,
+      };
+    });
+    injects.sort((a, b) => b.fired - a.fired || a.id.localeCompare(b.id));
+    return {
+      runs: n,
+      outcomes: { success: share('success'), partial: share('partial'), failure: share('failure') },
+      unfinished: runsThat('unfinished'),
+      reasons: [...this.reasons.values()]
+        .sort((a, b) => b.count - a.count || a.reason.localeCompare(b.reason))
+        .map((e) => ({ ...e, p: round6(e.count / Math.max(1, n)) })),
+      endTurn: summarize(this.endTurns),
+      endTurnHistogram: integerHistogram(this.endTurns),
+      factors: factorIds.map((id, k) => {
+        const f = this.factors[k];
+        const def = scenario.factors[id];
+        return {
+          id,
+          label: def?.label ?? id,
+          start: def?.start ?? 0,
+          end: summarize(f?.values ?? []),
+          histogram: unitHistogram(f?.values ?? []),
+          meanIfSuccess: mean(f?.ifSuccess),
+          meanOtherwise: mean(f?.otherwise),
+        };
+      }),
+      phases: PHASES.map((phase, k) => {
+        const durations = this.durations[k] ?? [];
+        return {
+          phase,
+          label: PHASE_LABELS[phase],
+          reached: proportion(durations.length, n),
+          turns: summarize(durations),
+          histogram: integerHistogram(durations),
+        };
+      }),
+      injects,
+      decisions: decisionStats(scenario, n, this.taken, script),
+      rejectedDecisions: this.rejected,
+      trajectories: this.trajectories.result(),
+    };
+  }
+}
+
+function count(e: Tally, run: number, ok: boolean): void {
+  if (e.seen === run) return;
+  e.seen = run;
+  e.runs++;
+  if (ok) e.success++;
 }
 
 /**
@@ -233,43 +332,14 @@ export function aggregate(
  */
 function decisionStats(
   scenario: Scenario,
-  records: readonly RunRecord[],
+  n: number,
+  taken: ReadonlyMap<string, FeatureTally>,
   script: readonly ScheduledDecision[],
 ): DecisionStats[] {
-  const n = records.length;
-  const taken = new Map<string, { runs: number; success: number }>();
-  const faced = new Map<string, { runs: number; success: number }>();
-  const bump = (
-    m: Map<string, { runs: number; success: number }>,
-    k: string,
-    ok: boolean,
-  ): void => {
-    const e = m.get(k) ?? { runs: 0, success: 0 };
-    e.runs++;
-    if (ok) e.success++;
-    m.set(k, e);
-  };
-  // Features are few and shared by thousands of runs: work out each one's family once.
-  const families = new Map<string, string>();
-  const familyOf = (f: string): string => {
-    let fam = families.get(f);
-    if (fam === undefined) families.set(f, (fam = decisionFamily(f)));
-    return fam;
-  };
-  for (const r of records) {
-    const ok = r.result === 'success';
-    const features = new Set(r.features);
-    const faces = new Set<string>();
-    for (const f of features) {
-      bump(taken, f, ok);
-      faces.add(familyOf(f));
-    }
-    for (const fam of faces) bump(faced, fam, ok);
-  }
   const minRuns = Math.max(5, Math.ceil(0.02 * n));
   const out: DecisionStats[] = [];
   for (const [id, e] of taken) {
-    const family = faced.get(decisionFamily(id)) ?? e;
+    const family = e.family;
     const without = family.runs - e.runs;
     if (e.runs < minRuns || without < minRuns) continue;
     const t = proportion(e.success, e.runs);
@@ -341,59 +411,4 @@ export function describeCommand(c: object): string {
   const { by: _by, turn: _turn, type, ...rest } = c as Record<string, unknown>;
   const args = Object.values(rest).map((v) => (typeof v === 'object' ? JSON.stringify(v) : v));
   return [String(type), ...args.map(String)].join(' ');
-}
-
-/** Trajectory quantiles are read from histograms of this resolution (factors are in [0, 1]). */
-const BINS = 1000;
-
-function trajectories(
-  scenario: Scenario,
-  records: readonly RunRecord[],
-): BatchStats['trajectories'] {
-  const factorIds = Object.keys(scenario.factors);
-  const width = factorIds.length;
-  const withHistory = records.filter((r) => r.history.length > 0);
-  if (withHistory.length === 0 || width === 0) return [];
-  let lastTurn = 0;
-  for (const r of withHistory) lastTurn = Math.max(lastTurn, r.history.length / width);
-  // One pass: counts[(k × lastTurn + t) × (BINS + 1) + bin], and sums for the means.
-  const counts = new Uint32Array(width * lastTurn * (BINS + 1));
-  const sums = new Float64Array(width * lastTurn);
-  for (const r of withHistory) {
-    const turns = r.history.length / width;
-    for (let t = 0; t < lastTurn; t++) {
-      for (let k = 0; k < width; k++) {
-        // A run that ended earlier keeps its end values.
-        const v = t < turns ? (r.history[t * width + k] ?? 0) : (r.factors[k] ?? 0);
-        const cell = k * lastTurn + t;
-        sums[cell] = (sums[cell] ?? 0) + v;
-        const bin = cell * (BINS + 1) + Math.round(Math.min(1, Math.max(0, v)) * BINS);
-        counts[bin] = (counts[bin] ?? 0) + 1;
-      }
-    }
-  }
-  const n = withHistory.length;
-  const quantile = (cell: number, q: number): number => {
-    const rank = q * (n - 1);
-    let seen = 0;
-    for (let b = 0; b <= BINS; b++) {
-      seen += counts[cell * (BINS + 1) + b] ?? 0;
-      if (seen > rank) return b / BINS;
-    }
-    return 1;
-  };
-  return factorIds.map((factor, k) => {
-    const points: TrajectoryPoint[] = [];
-    for (let t = 0; t < lastTurn; t++) {
-      const cell = k * lastTurn + t;
-      points.push({
-        turn: t + 1,
-        p10: quantile(cell, 0.1),
-        p50: quantile(cell, 0.5),
-        p90: quantile(cell, 0.9),
-        mean: round6((sums[cell] ?? 0) / n),
-      });
-    }
-    return { factor, points };
-  });
 }

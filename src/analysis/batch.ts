@@ -5,11 +5,12 @@
  */
 import { ENGINE_VERSION, hashState, type Scenario } from '../../engine/index.js';
 import type { Decisions, ScheduledDecision } from '../run/headless.js';
-import { aggregate, type BatchStats } from './aggregate.js';
+import { Aggregator, type BatchStats } from './aggregate.js';
 import { forkPoint } from './fork.js';
 import { seedFor, withFactorStart, type BatchPlan, type Variant } from './plan.js';
 import { defaultWorkers, runPlan } from './pool.js';
-import { sortScript, type RunRecord } from './runner.js';
+import type { RunTable } from './run-table.js';
+import { sortScript } from './runner.js';
 import type { Replayed } from './session-log.js';
 import { difference, proportion, round6, type Proportion } from './stats.js';
 
@@ -162,15 +163,14 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
     }
   }
   const plan: BatchPlan = { variants, runs: options.runs, seed, onRejected: 'skip' };
-  const { records, meta } = await timed(plan, options);
-  const baseline = records[0] ?? [];
+  const { tables, aggregators, meta } = await timed(plan, options);
   let at = 1;
   const sensitivity: Sensitivity | null = sweeps.length
     ? {
         runsPerLevel: options.runs,
         sweeps: sweeps
           .map((s) => {
-            const levels = s.values.map((value) => level(value, records[at++] ?? []));
+            const levels = s.values.map((value) => level(value, runsOf(tables, at++)));
             return sweep(s.spec.factor, s.label, s.baseline, levels);
           })
           .sort(
@@ -186,7 +186,7 @@ export async function runBatch(options: BatchOptions): Promise<BatchReport> {
       human: [...human],
     },
     fork: null,
-    stats: aggregate(scenario, baseline, script),
+    stats: statsOf(aggregators, 0, script),
     alternative: null,
     sensitivity,
     meta,
@@ -232,12 +232,12 @@ export async function runFork(options: ForkOptions): Promise<BatchReport> {
     });
   }
   const plan: BatchPlan = { variants, runs: options.runs, seed, onRejected: 'skip' };
-  const { records, meta } = await timed(plan, options);
-  const stats = aggregate(scenario, records[0] ?? [], own);
+  const { aggregators, meta } = await timed(plan, options);
+  const stats = statsOf(aggregators, 0, own);
   const end = session.final.outcome;
   let alternative: Alternative | null = null;
   if (options.alternative) {
-    const altStats = aggregate(scenario, records[1] ?? [], altScript);
+    const altStats = statsOf(aggregators, 1, altScript);
     alternative = {
       decisions: altScript.length,
       stats: altStats,
@@ -268,20 +268,30 @@ function humanTeams(state: Replayed['final']): string[] {
     .map(([id]) => id);
 }
 
+/** Plays the plan, aggregating the variants with detail while their runs come in. */
 async function timed(
   plan: BatchPlan,
   options: CommonOptions,
-): Promise<{ records: RunRecord[][]; meta: BatchReport['meta'] }> {
+): Promise<{
+  tables: RunTable[];
+  aggregators: readonly (Aggregator | null)[];
+  meta: BatchReport['meta'];
+}> {
   const workers = options.workers ?? defaultWorkers();
+  const aggregators = plan.variants.map((v) =>
+    v.detail ? new Aggregator(v.start.scenario) : null,
+  );
   const t0 = performance.now();
-  const records = await runPlan(plan, {
+  const tables = await runPlan(plan, {
     workers,
+    onChunk: (v, columns) => aggregators[v]?.add(columns),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });
   const seconds = (performance.now() - t0) / 1000;
   const total = plan.runs * plan.variants.length;
   return {
-    records,
+    tables,
+    aggregators,
     meta: {
       workers,
       seconds: Math.round(seconds * 1000) / 1000,
@@ -290,15 +300,34 @@ async function timed(
   };
 }
 
-function level(value: number, records: readonly RunRecord[]): SweepLevel {
-  const n = records.length;
-  const ok = records.filter((r) => r.result === 'success').length;
-  const notFailure = records.filter((r) => r.result === 'success' || r.result === 'partial').length;
+/** The statistics of variant v (one with detail). */
+function statsOf(
+  aggregators: readonly (Aggregator | null)[],
+  v: number,
+  script: readonly ScheduledDecision[],
+): BatchStats {
+  const a = aggregators[v];
+  if (!a) throw new Error(`variant ${v} has no statistics`);
+  return a.stats(script);
+}
+
+/** The runs of variant v (runPlan gives a table per variant). */
+function runsOf(tables: readonly RunTable[], v: number): RunTable {
+  const t = tables[v];
+  if (!t) throw new Error(`no runs of variant ${v}`);
+  return t;
+}
+
+function level(value: number, runs: RunTable): SweepLevel {
+  const n = runs.length;
+  const ok = runs.count('success');
+  let endTurns = 0;
+  for (const t of runs.endTurns()) endTurns += t;
   return {
     value,
     success: proportion(ok, n),
-    notFailure: proportion(notFailure, n),
-    meanEndTurn: round6(records.reduce((s, r) => s + r.endTurn, 0) / Math.max(1, n)),
+    notFailure: proportion(ok + runs.count('partial'), n),
+    meanEndTurn: round6(endTurns / Math.max(1, n)),
   };
 }
 

@@ -32,6 +32,7 @@ export {
 } from './batch.js';
 export {
   aggregate,
+  Aggregator,
   featureLabel,
   type BatchStats,
   type DecisionStats,
@@ -43,6 +44,8 @@ export { batchText } from './batch-text.js';
 export { batchHtml } from './batch-html.js';
 export { forkPoint, type ForkPoint } from './fork.js';
 export { defaultWorkers, runPlan, type PoolOptions } from './pool.js';
+export { RunTable } from './run-table.js';
+export { RESULT_CODES, type RunColumns, type RunResult } from './columns.js';
 export { progressBar, type ProgressBar } from './progress.js';
 export { playRun, PHASES, type RunRecord, type MeasuredPhase } from './runner.js';
 export {

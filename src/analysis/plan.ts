@@ -7,6 +7,7 @@
  */
 import type { Scenario } from '../../engine/index.js';
 import type { ScheduledDecision } from '../run/headless.js';
+import { toColumns, type RunColumns } from './columns.js';
 import { playRun, type OnRejected, type RunRecord, type RunStart } from './runner.js';
 
 export interface Variant {
@@ -40,8 +41,8 @@ export interface Chunk {
   readonly to: number;
 }
 
-/** Plays one chunk. */
-export function playChunk(plan: BatchPlan, chunk: Chunk): RunRecord[] {
+/** Plays one chunk, in columns. */
+export function playChunk(plan: BatchPlan, chunk: Chunk): RunColumns {
   const variant = plan.variants[chunk.variant];
   if (!variant) throw new Error(`no variant ${chunk.variant}`);
   const out: RunRecord[] = [];
@@ -49,7 +50,7 @@ export function playChunk(plan: BatchPlan, chunk: Chunk): RunRecord[] {
   for (let i = chunk.from; i < chunk.to; i++) {
     out.push(playRun(variant.start, i, seedFor(plan.seed, i), variant.script, options));
   }
-  return out;
+  return toColumns(chunk.from, out);
 }
 
 /** The scenario with one factor's start value replaced. */

@@ -1,7 +1,8 @@
 /**
  * Runs a batch plan on worker threads (node:worker_threads), or in this thread when asked for
- * 0 workers. Chunks of runs are handed out as threads free up; records come back keyed by run
- * index, so the result is the same whatever the number of threads or the order chunks finish.
+ * 0 workers. Chunks of runs are handed out as threads free up and come back in columns (see
+ * columns.ts), their buffers transferred rather than copied; each is kept at its place in run
+ * order, so the result is the same whatever the number of threads or the order chunks finish.
  *
  * Workers load their module as run/worker-module.ts explains (the TypeScript sources through
  * tsx, or the build).
@@ -9,8 +10,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { WORKER_BOOT, workerBoot } from '../run/worker-module.js';
+import type { RunColumns } from './columns.js';
 import { chunksOf, playChunk, type BatchPlan, type Chunk } from './plan.js';
-import type { RunRecord } from './runner.js';
+import { RunTable } from './run-table.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
 export interface PoolOptions {
@@ -18,46 +20,57 @@ export interface PoolOptions {
   readonly workers?: number;
   /** Called after each chunk with the runs done and the total. */
   readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Called with each chunk of runs of each variant, in run order, as soon as it and every chunk
+   * before it are in: statistics can be taken while the threads play.
+   */
+  readonly onChunk?: (variant: number, columns: RunColumns) => void;
 }
 
 /** The default number of worker threads: one per core. */
 export const defaultWorkers = (): number => Math.max(1, availableParallelism());
 
-/** Runs every variant of the plan; records[v][i] is run i of variant v. */
-export async function runPlan(plan: BatchPlan, options: PoolOptions = {}): Promise<RunRecord[][]> {
+/** Runs every variant of the plan; tables[v] holds the runs of variant v. */
+export async function runPlan(plan: BatchPlan, options: PoolOptions = {}): Promise<RunTable[]> {
   const workers = Math.max(0, Math.floor(options.workers ?? defaultWorkers()));
   const total = plan.runs * plan.variants.length;
-  const records: RunRecord[][] = plan.variants.map(() => new Array<RunRecord>(plan.runs));
-  if (total === 0) return records;
-  // Chunks small enough to balance two threads and to move the progress bar, big enough that
-  // messages cost nothing next to the runs.
-  const size = Math.max(1, Math.min(250, Math.ceil(total / Math.max(1, workers) / 16)));
-  const chunks = chunksOf(plan, size);
+  // Chunks small enough to balance a few threads and to move the progress bar, big enough that
+  // messages cost nothing next to the runs; the same whatever the number of threads.
+  const chunks = chunksOf(plan, Math.max(1, Math.min(250, Math.ceil(total / 32))));
+  const played = new Array<RunColumns | undefined>(chunks.length);
   let done = 0;
-  const store = (chunk: Chunk, got: readonly RunRecord[]): void => {
-    const target = records[chunk.variant];
-    if (!target) throw new Error(`no variant ${chunk.variant}`);
-    for (const r of got) target[r.index] = r;
-    done += got.length;
+  let handedOn = 0;
+  const store = (k: number, columns: RunColumns): void => {
+    played[k] = columns;
+    done += columns.count;
     options.onProgress?.(done, total);
+    for (let c = played[handedOn]; c; c = played[++handedOn]) {
+      options.onChunk?.(chunks[handedOn]?.variant ?? 0, c);
+    }
   };
   if (workers === 0) {
-    for (const chunk of chunks) {
-      store(chunk, playChunk(plan, chunk));
+    for (const [k, chunk] of chunks.entries()) {
+      store(k, playChunk(plan, chunk));
       // Let timers and I/O in (a server stays responsive; a progress bar repaints).
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    return records;
+  } else if (chunks.length > 0) {
+    await runOnWorkers(plan, chunks, Math.min(workers, chunks.length), store);
   }
-  await runOnWorkers(plan, chunks, Math.min(workers, chunks.length), store);
-  return records;
+  return plan.variants.map(
+    (_, v) =>
+      new RunTable(
+        plan.seed,
+        played.filter((c, k): c is RunColumns => c !== undefined && chunks[k]?.variant === v),
+      ),
+  );
 }
 
 async function runOnWorkers(
   plan: BatchPlan,
   chunks: readonly Chunk[],
   threads: number,
-  store: (chunk: Chunk, records: readonly RunRecord[]) => void,
+  store: (k: number, columns: RunColumns) => void,
 ): Promise<void> {
   const boot = workerBoot(import.meta.url, './worker.ts', './batch-worker.mjs');
   const pool: Worker[] = [];
@@ -74,8 +87,8 @@ async function runOnWorkers(
       const feed = (w: Worker): void => {
         const chunk = chunks[next];
         if (!chunk) return;
+        w.postMessage({ type: 'chunk', k: next, chunk } satisfies ToWorker);
         next++;
-        w.postMessage({ type: 'chunk', chunk } satisfies ToWorker);
       };
       for (let k = 0; k < threads; k++) {
         const w = new Worker(WORKER_BOOT, { eval: true, execArgv: [], workerData: { boot } });
@@ -89,7 +102,7 @@ async function runOnWorkers(
             feed(w);
           } else if (msg.type === 'done') {
             try {
-              store(msg.chunk, msg.records);
+              store(msg.k, msg.columns);
             } catch (err) {
               fail(err as Error);
               return;

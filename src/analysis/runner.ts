@@ -62,7 +62,7 @@ export interface ResolutionRecord {
   readonly chance: number;
 }
 
-/** A run reduced to what batch statistics need (structured-clone friendly). */
+/** A run reduced to what batch statistics need (a batch keeps them in columns: columns.ts). */
 export interface RunRecord {
   readonly index: number;
   readonly seed: string;
@@ -73,10 +73,7 @@ export interface RunRecord {
   readonly factors: readonly number[];
   /** Turn each phase was first entered (absent: never reached). */
   readonly phases: Readonly<Partial<Record<MeasuredPhase, number>>>;
-  /**
-   * How many times each inject fired, in the order of `scenario.events` (empty without
-   * detail). Records are kept flat (numbers, shared strings): a batch holds thousands of them.
-   */
+  /** How many times each inject fired, in the order of `scenario.events` (empty without detail). */
   readonly fired: readonly number[];
   /** Inject resolutions, flat: [event index, 1 for success or 0, chance, …] (see resolutionsOf). */
   readonly resolutions: readonly number[];
@@ -215,9 +212,7 @@ export function runToEnd(
     phases,
     fired,
     resolutions,
-    features: options.detail
-      ? decisionFeatures(work, phases, applied, script.length > 0).map(intern)
-      : [],
+    features: options.detail ? decisionFeatures(work, phases, applied, script.length > 0) : [],
     rejected,
     history,
   };
@@ -248,15 +243,6 @@ export function resolutionsOf(sc: Scenario, record: RunRecord): ResolutionRecord
     });
   }
   return out;
-}
-
-/** One copy of each feature id, however many runs take it. */
-const interned = new Map<string, string>();
-function intern(s: string): string {
-  const known = interned.get(s);
-  if (known !== undefined) return known;
-  interned.set(s, s);
-  return s;
 }
 
 function isMeasured(p: Phase): p is MeasuredPhase {

@@ -64,14 +64,17 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 }
 
 /** Mean, standard deviation (n − 1) and quantiles; NaN-free (all zero) for an empty sample. */
-export function summarize(values: readonly number[]): Summary {
+export function summarize(values: ArrayLike<number>): Summary {
   const n = values.length;
   if (n === 0) return { n: 0, mean: 0, sd: 0, min: 0, p10: 0, p50: 0, p90: 0, max: 0 };
   let sum = 0;
-  for (const v of values) sum += v;
+  for (let i = 0; i < n; i++) sum += values[i] ?? 0;
   const mean = sum / n;
   let ss = 0;
-  for (const v of values) ss += (v - mean) * (v - mean);
+  for (let i = 0; i < n; i++) {
+    const d = (values[i] ?? 0) - mean;
+    ss += d * d;
+  }
   const sorted = Float64Array.from(values).sort();
   return {
     n,
@@ -86,9 +89,12 @@ export function summarize(values: readonly number[]): Summary {
 }
 
 /** Counts of each distinct integer value, ascending. */
-export function integerHistogram(values: readonly number[]): { value: number; count: number }[] {
+export function integerHistogram(values: ArrayLike<number>): { value: number; count: number }[] {
   const counts = new Map<number, number>();
-  for (const v of values) counts.set(v, (counts.get(v) ?? 0) + 1);
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i] ?? 0;
+    counts.set(v, (counts.get(v) ?? 0) + 1);
+  }
   return [...counts.entries()]
     .sort((a, b) => a[0] - b[0])
     .map(([value, count]) => ({ value, count }));
@@ -98,9 +104,10 @@ export function integerHistogram(values: readonly number[]): { value: number; co
  * Counts in `bins` equal bins over [0, 1] (a value of exactly 1 falls in the last bin). Factor
  * values live in [0, 1].
  */
-export function unitHistogram(values: readonly number[], bins = 20): number[] {
+export function unitHistogram(values: ArrayLike<number>, bins = 20): number[] {
   const out = new Array<number>(bins).fill(0);
-  for (const v of values) {
+  for (let k = 0; k < values.length; k++) {
+    const v = values[k] ?? 0;
     const i = Math.min(bins - 1, Math.max(0, Math.floor(v * bins)));
     out[i] = (out[i] ?? 0) + 1;
   }

@@ -1,19 +1,20 @@
 /**
  * Worker-thread entry of the batch pool (see pool.ts): receives a plan once, then plays the
- * chunks it is given and posts their records back.
+ * chunks it is given and posts their runs back in columns, transferring their buffers.
  */
 import { parentPort } from 'node:worker_threads';
+import { transferList, type RunColumns } from './columns.js';
 import { playChunk, type BatchPlan, type Chunk } from './plan.js';
-import type { RunRecord } from './runner.js';
 
 export type ToWorker =
   | { readonly type: 'plan'; readonly plan: BatchPlan }
-  | { readonly type: 'chunk'; readonly chunk: Chunk };
+  /** Chunk k of the pool's list. */
+  | { readonly type: 'chunk'; readonly k: number; readonly chunk: Chunk };
 
 export type FromWorker =
   | { readonly type: 'ready' }
-  | { readonly type: 'done'; readonly chunk: Chunk; readonly records: RunRecord[] }
-  | { readonly type: 'error'; readonly chunk: Chunk | null; readonly message: string };
+  | { readonly type: 'done'; readonly k: number; readonly columns: RunColumns }
+  | { readonly type: 'error'; readonly message: string };
 
 const port = parentPort;
 if (port) {
@@ -25,12 +26,14 @@ if (port) {
     }
     try {
       if (!plan) throw new Error('no plan received');
-      const records = playChunk(plan, msg.chunk);
-      port.postMessage({ type: 'done', chunk: msg.chunk, records } satisfies FromWorker);
+      const columns = playChunk(plan, msg.chunk);
+      port.postMessage(
+        { type: 'done', k: msg.k, columns } satisfies FromWorker,
+        transferList(columns),
+      );
     } catch (err) {
       port.postMessage({
         type: 'error',
-        chunk: msg.chunk,
         message: err instanceof Error ? err.message : String(err),
       } satisfies FromWorker);
     }

@@ -124,7 +124,7 @@ async function futuresOf(atTurn: number): Promise<number[][]> {
   const { runPlan } = await import('../../src/analysis/pool.js');
   const { sortScript } = await import('../../src/analysis/runner.js');
   const point = forkPoint(kosovo, atTurn);
-  const records = await runPlan(
+  const [runs] = await runPlan(
     {
       variants: [
         {
@@ -145,5 +145,6 @@ async function futuresOf(atTurn: number): Promise<number[][]> {
     },
     { workers: 0 },
   );
-  return (records[0] ?? []).map((r) => [...r.history]);
+  if (!runs) throw new Error('no runs');
+  return Array.from({ length: runs.length }, (_, i) => [...runs.record(i).history]);
 }
