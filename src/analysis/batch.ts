@@ -8,7 +8,7 @@ import type { Decisions, ScheduledDecision } from '../run/headless.js';
 import { Aggregator, type BatchStats } from './aggregate.js';
 import { forkPoint } from './fork.js';
 import { seedFor, withFactorStart, type BatchPlan, type Variant } from './plan.js';
-import { defaultWorkers, runPlan } from './pool.js';
+import { defaultWorkers, runPlan, type BatchThreads } from './pool.js';
 import type { RunTable } from './run-table.js';
 import { sortScript } from './runner.js';
 import type { Replayed } from './session-log.js';
@@ -98,6 +98,8 @@ export interface CommonOptions {
   readonly seed?: string;
   /** Worker threads (0: this thread). Default: one per core. */
   readonly workers?: number;
+  /** Threads started beforehand (they replace `workers`; the batch closes them). */
+  readonly threads?: BatchThreads;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -277,13 +279,14 @@ async function timed(
   aggregators: readonly (Aggregator | null)[];
   meta: BatchReport['meta'];
 }> {
-  const workers = options.workers ?? defaultWorkers();
+  const workers = options.threads?.size ?? options.workers ?? defaultWorkers();
   const aggregators = plan.variants.map((v) =>
     v.detail ? new Aggregator(v.start.scenario) : null,
   );
   const t0 = performance.now();
   const tables = await runPlan(plan, {
     workers,
+    ...(options.threads ? { threads: options.threads } : {}),
     onChunk: (v, columns) => aggregators[v]?.add(columns),
     ...(options.onProgress ? { onProgress: options.onProgress } : {}),
   });

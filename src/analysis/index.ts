@@ -43,7 +43,7 @@ export {
 export { batchText } from './batch-text.js';
 export { batchHtml } from './batch-html.js';
 export { forkPoint, type ForkPoint } from './fork.js';
-export { defaultWorkers, runPlan, type PoolOptions } from './pool.js';
+export { BatchThreads, defaultWorkers, runPlan, type PoolOptions } from './pool.js';
 export { RunTable } from './run-table.js';
 export { RESULT_CODES, type RunColumns, type RunResult } from './columns.js';
 export { progressBar, type ProgressBar } from './progress.js';

@@ -60,12 +60,22 @@ export function withFactorStart(scenario: Scenario, factor: string, value: numbe
   return { ...scenario, factors: { ...scenario.factors, [factor]: { ...def, start: value } } };
 }
 
-/** Splits every variant into chunks of about `size` runs, variant by variant. */
-export function chunksOf(plan: BatchPlan, size: number): Chunk[] {
+/**
+ * Splits the plan into chunks, variant by variant, shrinking towards the end ("guided"
+ * scheduling): big chunks while much is left, so that messages cost nothing next to the runs,
+ * and small ones last, so that no thread sits idle while another finishes a long last chunk.
+ * Chunk boundaries never change results (statistics read the runs in run order).
+ */
+export function chunksOf(plan: BatchPlan, most = 250, least = 8): Chunk[] {
   const out: Chunk[] = [];
+  let left = plan.runs * plan.variants.length;
   plan.variants.forEach((_, variant) => {
-    for (let from = 0; from < plan.runs; from += size) {
-      out.push({ variant, from, to: Math.min(plan.runs, from + size) });
+    for (let from = 0; from < plan.runs;) {
+      const size = Math.max(1, Math.min(most, Math.max(least, Math.ceil(left / 32))));
+      const to = Math.min(plan.runs, from + size);
+      out.push({ variant, from, to });
+      left -= to - from;
+      from = to;
     }
   });
   return out;

@@ -18,6 +18,8 @@ import type { FromWorker, ToWorker } from './worker.js';
 export interface PoolOptions {
   /** Worker threads; 0 plays in this thread. Default: the machine's available parallelism. */
   readonly workers?: number;
+  /** Threads started beforehand (see BatchThreads); they replace `workers` and are closed. */
+  readonly threads?: BatchThreads;
   /** Called after each chunk with the runs done and the total. */
   readonly onProgress?: (done: number, total: number) => void;
   /**
@@ -32,11 +34,11 @@ export const defaultWorkers = (): number => Math.max(1, availableParallelism());
 
 /** Runs every variant of the plan; tables[v] holds the runs of variant v. */
 export async function runPlan(plan: BatchPlan, options: PoolOptions = {}): Promise<RunTable[]> {
-  const workers = Math.max(0, Math.floor(options.workers ?? defaultWorkers()));
+  const workers = options.threads
+    ? options.threads.size
+    : Math.max(0, Math.floor(options.workers ?? defaultWorkers()));
   const total = plan.runs * plan.variants.length;
-  // Chunks small enough to balance a few threads and to move the progress bar, big enough that
-  // messages cost nothing next to the runs; the same whatever the number of threads.
-  const chunks = chunksOf(plan, Math.max(1, Math.min(250, Math.ceil(total / 32))));
+  const chunks = chunksOf(plan);
   const played = new Array<RunColumns | undefined>(chunks.length);
   let done = 0;
   let handedOn = 0;
@@ -54,8 +56,13 @@ export async function runPlan(plan: BatchPlan, options: PoolOptions = {}): Promi
       // Let timers and I/O in (a server stays responsive; a progress bar repaints).
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-  } else if (chunks.length > 0) {
-    await runOnWorkers(plan, chunks, Math.min(workers, chunks.length), store);
+  } else {
+    const threads = options.threads ?? new BatchThreads(Math.min(workers, chunks.length));
+    try {
+      await runOnWorkers(plan, chunks, threads, store);
+    } finally {
+      await threads.close();
+    }
   }
   return plan.variants.map(
     (_, v) =>
@@ -66,59 +73,93 @@ export async function runPlan(plan: BatchPlan, options: PoolOptions = {}): Promi
   );
 }
 
+/**
+ * Worker threads started ahead of their plan: a thread takes a few tenths of a second to load
+ * its module, which the caller can overlap with its own work (`ttx batch` parses the scenario
+ * meanwhile). Each is used by one `runPlan`, which closes them.
+ */
+export class BatchThreads {
+  private readonly started: { readonly worker: Worker; readonly ready: Promise<void> }[] = [];
+
+  constructor(count: number) {
+    const boot = workerBoot(import.meta.url, './worker.ts', './batch-worker.mjs');
+    for (let k = 0; k < Math.max(1, count); k++) {
+      const worker = new Worker(WORKER_BOOT, { eval: true, execArgv: [], workerData: { boot } });
+      const ready = new Promise<void>((resolve, reject) => {
+        worker.once('message', (msg: FromWorker) =>
+          msg.type === 'ready' ? resolve() : reject(new Error(`a batch worker failed to start`)),
+        );
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`a batch worker exited (status ${code})`)));
+      });
+      // Handled here so that threads closed before use cannot raise an unhandled rejection.
+      ready.catch(() => undefined);
+      this.started.push({ worker, ready });
+    }
+  }
+
+  get size(): number {
+    return this.started.length;
+  }
+
+  get threads(): readonly { readonly worker: Worker; readonly ready: Promise<void> }[] {
+    return this.started;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(this.started.map((t) => t.worker.terminate()));
+  }
+}
+
 async function runOnWorkers(
   plan: BatchPlan,
   chunks: readonly Chunk[],
-  threads: number,
+  threads: BatchThreads,
   store: (k: number, columns: RunColumns) => void,
 ): Promise<void> {
-  const boot = workerBoot(import.meta.url, './worker.ts', './batch-worker.mjs');
-  const pool: Worker[] = [];
   let next = 0;
-  try {
-    await new Promise<void>((resolve, reject) => {
-      let finished = 0;
-      let failed = false;
-      const fail = (err: Error): void => {
-        if (failed) return;
-        failed = true;
-        reject(err);
-      };
-      const feed = (w: Worker): void => {
-        const chunk = chunks[next];
-        if (!chunk) return;
-        w.postMessage({ type: 'chunk', k: next, chunk } satisfies ToWorker);
-        next++;
-      };
-      for (let k = 0; k < threads; k++) {
-        const w = new Worker(WORKER_BOOT, { eval: true, execArgv: [], workerData: { boot } });
-        pool.push(w);
-        w.postMessage({ type: 'plan', plan } satisfies ToWorker);
-        w.on('message', (msg: FromWorker) => {
-          if (failed) return;
-          if (msg.type === 'ready') {
-            // Two chunks in flight per thread: the next is queued while this one runs.
-            feed(w);
-            feed(w);
-          } else if (msg.type === 'done') {
-            try {
-              store(msg.k, msg.columns);
-            } catch (err) {
-              fail(err as Error);
-              return;
-            }
-            finished++;
-            if (finished === chunks.length) resolve();
-            else feed(w);
-          } else fail(new Error(msg.message));
-        });
-        w.on('error', (err) => fail(err));
-        w.on('exit', (code) => {
-          if (finished < chunks.length) fail(new Error(`a batch worker exited (status ${code})`));
-        });
-      }
-    });
-  } finally {
-    await Promise.all(pool.map((w) => w.terminate()));
-  }
+  await new Promise<void>((resolve, reject) => {
+    let finished = 0;
+    let failed = false;
+    const fail = (err: Error): void => {
+      if (failed) return;
+      failed = true;
+      reject(err);
+    };
+    const feed = (w: Worker): void => {
+      const chunk = chunks[next];
+      if (!chunk) return;
+      w.postMessage({ type: 'chunk', k: next, chunk } satisfies ToWorker);
+      next++;
+    };
+    for (const { worker: w, ready } of threads.threads) {
+      w.postMessage({ type: 'plan', plan } satisfies ToWorker);
+      w.on('message', (msg: FromWorker) => {
+        if (failed || msg.type === 'ready') return;
+        if (msg.type === 'done') {
+          try {
+            store(msg.k, msg.columns);
+          } catch (err) {
+            fail(err as Error);
+            return;
+          }
+          finished++;
+          if (finished === chunks.length) resolve();
+          else feed(w);
+        } else fail(new Error(msg.message));
+      });
+      w.on('error', (err) => fail(err));
+      w.on('exit', (code) => {
+        if (finished < chunks.length) fail(new Error(`a batch worker exited (status ${code})`));
+      });
+      // Two chunks in flight per thread: the next is queued while this one runs.
+      ready.then(
+        () => {
+          feed(w);
+          feed(w);
+        },
+        (err: unknown) => fail(err instanceof Error ? err : new Error(String(err))),
+      );
+    }
+  });
 }

@@ -5,7 +5,8 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect } from 'vitest';
 import { hashState } from '../../engine/index.js';
-import { runBatch, type BatchReport } from '../../src/analysis/index.js';
+import { BatchThreads, runBatch, type BatchReport } from '../../src/analysis/index.js';
+import { chunksOf } from '../../src/analysis/plan.js';
 import { resolutionsOf, runToEnd, sortScript } from '../../src/analysis/runner.js';
 import { wilson } from '../../src/analysis/stats.js';
 import { playScenario } from '../../src/run/headless.js';
@@ -39,6 +40,44 @@ describe('batch results do not depend on the worker threads', () => {
     expect(results(b)).toBe(results(a));
     expect(a.stats.injects.some((i) => i.resolved > 0)).toBe(true);
   });
+});
+
+describe('threads started ahead of the batch', () => {
+  test('give the same results as threads the batch starts, and close without harm unused', async () => {
+    const { scenario } = scenarioOf(TUTORIAL);
+    const early = new BatchThreads(2);
+    const pre = await runBatch({ scenario, runs: 40, seed: 'p', threads: early });
+    const plain = await runBatch({ scenario, runs: 40, seed: 'p', workers: 0 });
+    expect(results(pre)).toBe(results(plain));
+    expect(pre.meta.workers).toBe(2);
+    // A caller that gives up before its batch (a bad scenario file) just closes them.
+    await new BatchThreads(1).close();
+  });
+
+  test.prop([fc.integer({ min: 1, max: 3000 }), fc.integer({ min: 1, max: 6 })], { numRuns: 60 })(
+    'chunks cover every run of every variant once, in order, shrinking towards the end',
+    (runs, variants) => {
+      const plan = {
+        variants: Array.from({ length: variants }, () => null),
+        runs,
+      } as unknown as Parameters<typeof chunksOf>[0];
+      const chunks = chunksOf(plan);
+      let expected = { variant: 0, from: 0 };
+      let last = Infinity;
+      for (const c of chunks) {
+        expect(c.variant).toBe(expected.variant);
+        expect(c.from).toBe(expected.from);
+        expect(c.to).toBeGreaterThan(c.from);
+        expect(c.to - c.from).toBeLessThanOrEqual(250);
+        // Sizes never grow, except where a variant's last chunk was cut short by its end.
+        if (c.from > 0) expect(c.to - c.from).toBeLessThanOrEqual(last);
+        last = c.to - c.from;
+        expected =
+          c.to === runs ? { variant: c.variant + 1, from: 0 } : { variant: c.variant, from: c.to };
+      }
+      expect(expected).toEqual({ variant: variants, from: 0 });
+    },
+  );
 });
 
 describe('the batch runner', () => {

@@ -11,8 +11,10 @@ import { writeFileSync } from 'node:fs';
 import { Option, type Command } from 'commander';
 import {
   batchHtml,
+  BatchThreads,
   batchText,
   DEFAULT_RUNS,
+  defaultWorkers,
   loadSessionLog,
   progressBar,
   replayLog,
@@ -110,12 +112,15 @@ async function batch(
     throw err;
   }
 
+  // The worker threads load while this thread reads the scenario or the log.
+  const threadCount = Math.min(workers ?? defaultWorkers(), runs);
+  const threads = threadCount > 0 ? new BatchThreads(threadCount) : undefined;
   const showProgress = opts.progress ?? (process.stderr.isTTY && !opts.json);
   const bar = showProgress ? progressBar({ write: (t) => ctx.io.err(t) }) : undefined;
   const common = {
     runs,
     ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-    ...(workers !== undefined ? { workers } : {}),
+    ...(threads ? { threads } : { workers: 0 }),
     ...(bar ? { onProgress: (d: number, t: number) => bar.update(d, t) } : {}),
   };
   let report: BatchReport;
@@ -148,6 +153,7 @@ async function batch(
     throw err;
   } finally {
     bar?.done();
+    await threads?.close();
   }
 
   if (opts.html !== undefined) {
