@@ -4,18 +4,36 @@
  *   <data>/sessions/<id>.jsonl          the command log (src/log/command-log.ts format)
  *   <data>/sessions/<id>.scenario.yaml  the scenario text the session was created from
  *   <data>/sessions/<id>.meta.json      tokens (hashed), seed, origin
+ *   <data>/journal/<n>.wal              the journal: records not yet checkpointed, all sessions
+ *   <data>/lock                         the process id of the server using the directory
  *   <data>/quarantine/                  sessions that could not be trusted, and why
  *
- * Appends are written and fdatasync'd before they resolve. The log header names the scenario
- * file next to it, so `ttx replay <data>/sessions/<id>.jsonl` works as is. A crash can leave
- * a torn last line (a write that never reached its fsync, so it was never acknowledged):
- * `load` drops it and says so; damage anywhere else makes the session corrupt.
+ * Durability comes from the journal (server/journal.ts): an append resolves once its records
+ * are in the journal, written together with every other session's appends of that moment and
+ * made durable by one O_DSYNC write. Then the same lines are appended to the session's log,
+ * without fsync; a checkpoint (journal past `journalMaxBytes`, and on close) fsyncs those logs
+ * and deletes the journal. So the session logs stay the canonical, readable record — the log
+ * header names the scenario file next to it, so `ttx replay <data>/sessions/<id>.jsonl` works
+ * as is — and after a clean stop they hold everything.
+ *
+ * `open` first replays what a crash left in the journal into the logs
+ * (server/journal-recovery.ts); a session that cannot be recovered from it fails to load, and
+ * the server quarantines it. A log can also have a torn last line without a journal (damage by
+ * hand, or a log written before the journal existed): `load` drops it and says so; damage
+ * anywhere else makes the session corrupt.
  */
-import { close as closeFd, constants, fdatasync, open as openFd, write as writeFd } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { z } from 'zod';
 import type { LogHeader } from '../src/log/command-log.js';
+import { lockDataDir } from './dir-lock.js';
+import { journalLine, scanJournals } from './journal-file.js';
+import { mergeLog } from './journal-merge.js';
+import { recoverJournals, unappliedReason } from './journal-recovery.js';
+import { Journal, type JournalWrite } from './journal.js';
+import { CommandLine, EndLine, HeaderLine } from './log-lines.js';
+import { errCode, rewriteTail, syncDir, writeDurable } from './raw-fs.js';
+import { SessionFiles } from './session-files.js';
 import {
   CorruptSessionError,
   SESSION_ID,
@@ -40,50 +58,80 @@ const MetaSchema = z.object({
   tokens: z.record(z.string(), z.string()),
 });
 
-const HeaderSchema = z.looseObject({
-  ttx: z.literal('command-log'),
-  format: z.literal(1),
-  scenario: z.looseObject({ id: z.string(), hash: z.string(), file: z.string().optional() }),
-  seed: z.string(),
-  engineVersion: z.string(),
-});
-
-const CommandLine = z.looseObject({
-  seq: z.number().int().min(1),
-  command: z.unknown(),
-  id: z.string().optional(),
-  stateHash: z.string().optional(),
-});
-const EndLine = z.looseObject({
-  end: z.object({ seq: z.number().int().min(0), stateHash: z.string() }),
-});
-
 export interface FileStoreOptions {
   /** Most log files kept open for appending (least recently used are closed). */
   readonly maxOpenFiles?: number;
+  /** Past this size the journal is checkpointed and a new one begun (default 64 MiB). */
+  readonly journalMaxBytes?: number;
+  /**
+   * A reader beside the server that writes the directory: no lock, no recovery, no writes;
+   * `load` completes a log from the journal the way recovery would, without touching files.
+   */
+  readonly readOnly?: boolean;
+  /** Called after each journal write (tests and measurements count them). */
+  readonly onJournalWrite?: (write: JournalWrite) => void;
 }
 
 export class FileStore implements SessionStore {
   readonly sessionsDir: string;
   readonly quarantineDir: string;
-  private readonly handles = new Map<string, { fd: number; busy: boolean }>();
-  private readonly maxOpen: number;
+  readonly journalDir: string;
+  private readonly files: SessionFiles;
+  /** Undefined when read-only. */
+  private journal: Journal | undefined;
+  private unlock: (() => Promise<void>) | undefined;
+  /** What recovery repaired, by session, until its first load reports it. */
+  private repairs = new Map<string, string>();
 
-  private constructor(dataDir: string, options: FileStoreOptions) {
+  private constructor(
+    private readonly dataDir: string,
+    private readonly options: FileStoreOptions,
+  ) {
     this.sessionsDir = join(dataDir, 'sessions');
     this.quarantineDir = join(dataDir, 'quarantine');
-    this.maxOpen = options.maxOpenFiles ?? 512;
+    this.journalDir = join(dataDir, 'journal');
+    this.files = new SessionFiles((id) => this.logPath(id), options.maxOpenFiles ?? 512);
   }
 
-  /** Opens (creating if needed) a data directory. */
+  /** Opens (creating if needed) a data directory, replaying what a crash left in the journal. */
   static async open(dataDir: string, options: FileStoreOptions = {}): Promise<FileStore> {
     const store = new FileStore(dataDir, options);
-    await mkdir(store.sessionsDir, { recursive: true });
+    if (!options.readOnly) await store.start();
     return store;
+  }
+
+  private async start(): Promise<void> {
+    await mkdir(this.sessionsDir, { recursive: true });
+    await mkdir(this.journalDir, { recursive: true });
+    const unlock = await lockDataDir(this.dataDir);
+    try {
+      this.repairs = await recoverJournals(this);
+    } catch (err) {
+      await unlock();
+      throw err;
+    }
+    this.unlock = unlock;
+    this.journal = new Journal({
+      dir: this.journalDir,
+      first: 1,
+      maxBytes: this.options.journalMaxBytes ?? 64 * 1024 * 1024,
+      durable: (entries) => {
+        for (const e of entries) this.files.append(e.id, e.lines);
+      },
+      checkpoint: async (sessions) => {
+        // One at a time: a checkpoint should leave the threadpool to the appends.
+        for (const id of sessions) await this.files.sync(id);
+      },
+      onWrite: this.options.onJournalWrite,
+    });
   }
 
   logPath(id: string): string {
     return join(this.sessionsDir, `${id}.jsonl`);
+  }
+  /** Journal lines recovery could not apply (the session is then quarantined). */
+  unappliedPath(id: string): string {
+    return join(this.sessionsDir, `${id}.unapplied.jsonl`);
   }
   private metaPath(id: string): string {
     return join(this.sessionsDir, `${id}.meta.json`);
@@ -92,16 +140,22 @@ export class FileStore implements SessionStore {
     return `${id}.scenario.yaml`;
   }
 
+  private writable(): Journal {
+    if (!this.journal) throw new Error(`the store of ${this.dataDir} is read-only`);
+    return this.journal;
+  }
+
   async list(): Promise<string[]> {
     const ids = new Set<string>();
     for (const name of await readdir(this.sessionsDir)) {
-      const m = /^(.+?)\.(jsonl|meta\.json|scenario\.yaml)$/.exec(name);
+      const m = /^(.+?)\.(jsonl|meta\.json|scenario\.yaml|unapplied\.jsonl)$/.exec(name);
       if (m?.[1] !== undefined && SESSION_ID.test(m[1])) ids.add(m[1]);
     }
     return [...ids].sort();
   }
 
   async create(meta: SessionMeta, header: LogHeader, scenarioText: string): Promise<void> {
+    this.writable();
     check(meta.id);
     const file = this.scenarioFile(meta.id);
     await writeDurable(join(this.sessionsDir, file), scenarioText, 'wx');
@@ -115,10 +169,14 @@ export class FileStore implements SessionStore {
   async load(id: string): Promise<StoredSession> {
     check(id);
     const corrupt = (message: string): CorruptSessionError => new CorruptSessionError(id, message);
+    const unapplied = await unappliedReason(this.unappliedPath(id));
+    if (unapplied !== undefined) throw corrupt(unapplied);
+    await this.files.settled(id); // a write that failed fails the load with its own error
     let logBytes: Buffer;
     try {
-      logBytes = await readFile(this.logPath(id));
+      logBytes = await this.logBytes(id);
     } catch (err) {
+      if (err instanceof CorruptSessionError) throw err;
       throw corrupt(`no command log (${errCode(err)}): its creation never completed`);
     }
     let meta: SessionMeta;
@@ -128,8 +186,14 @@ export class FileStore implements SessionStore {
       throw corrupt(`meta file unreadable (${err instanceof Error ? errCode(err) : String(err)})`);
     }
     if (meta.id !== id) throw corrupt(`meta file names session '${meta.id}'`);
-    const { bytes, repaired } = await this.repairTail(id, logBytes);
-    const lines = bytes.toString('utf8').split('\n');
+    const tail = repairTail(id, logBytes);
+    if (tail.fix && this.journal) {
+      await rewriteTail(this.logPath(id), tail.fix.keep, tail.fix.append);
+    }
+    const recovered = this.repairs.get(id);
+    this.repairs.delete(id);
+    const repaired = [recovered, tail.repaired].filter((r) => r !== undefined).join('; ');
+    const lines = tail.bytes.toString('utf8').split('\n');
     if (lines.at(-1) === '') lines.pop();
     const parse = (i: number): unknown => {
       try {
@@ -138,7 +202,7 @@ export class FileStore implements SessionStore {
         throw corrupt(`command log line ${i + 1} is not JSON`);
       }
     };
-    const head = HeaderSchema.safeParse(parse(0));
+    const head = HeaderLine.safeParse(parse(0));
     if (!head.success)
       throw corrupt('command log line 1 is not a ttx command-log header (format 1)');
     const header = head.data as LogHeader;
@@ -188,64 +252,37 @@ export class FileStore implements SessionStore {
   }
 
   /**
-   * A crash can tear the last line (written, never fsync'd, never acknowledged). An
-   * unparseable last line is cut off; a complete one that lost its newline gets it back.
+   * A session's log as it stands: once its queued writes are done, or (read-only) completed
+   * from the journal, which is read first: a journal checkpointed meanwhile is in the log.
    */
-  private async repairTail(
-    id: string,
-    bytes: Buffer,
-  ): Promise<{ bytes: Buffer; repaired?: string }> {
-    if (bytes.length === 0) throw new CorruptSessionError(id, 'the command log is empty');
-    const newline = bytes[bytes.length - 1] === 0x0a;
-    const start = bytes.lastIndexOf(0x0a, newline ? bytes.length - 2 : bytes.length - 1) + 1;
-    const last = bytes.subarray(start, newline ? bytes.length - 1 : bytes.length);
-    let whole: boolean;
-    try {
-      const v: unknown = JSON.parse(last.toString('utf8'));
-      whole = typeof v === 'object' && v !== null && !Array.isArray(v);
-    } catch {
-      whole = false;
-    }
-    if (whole && newline) return { bytes };
-    if (start === 0) {
-      throw new CorruptSessionError(id, 'the command log header is torn: creation never completed');
-    }
-    const fh = await open(this.logPath(id), 'r+');
-    try {
-      if (whole) {
-        await fh.write('\n', bytes.length);
-        await fh.datasync();
-        return {
-          bytes: Buffer.concat([bytes, Buffer.from('\n')]),
-          repaired: 'completed a last line that had lost its newline',
-        };
-      }
-      await fh.truncate(start);
-      await fh.datasync();
-      return {
-        bytes: bytes.subarray(0, start),
-        repaired: `dropped a torn last line (${bytes.length - start} bytes, never acknowledged)`,
-      };
-    } finally {
-      await fh.close();
-    }
+  private async logBytes(id: string): Promise<Buffer> {
+    if (this.journal) return readFile(this.logPath(id));
+    const journal = (await scanJournals(this.journalDir)).sessions.get(id);
+    const log = await readFile(this.logPath(id));
+    if (!journal) return log;
+    if (journal.damaged !== undefined) throw new CorruptSessionError(id, journal.damaged);
+    const merge = mergeLog(log, journal);
+    if (!merge.ok) throw new CorruptSessionError(id, merge.reason);
+    return Buffer.concat([log.subarray(0, merge.keep), Buffer.from(merge.append, 'utf8')]);
   }
 
   async append(id: string, records: readonly LogRecord[]): Promise<void> {
-    const h = await this.handle(id);
-    h.busy = true;
-    try {
-      let text = '';
-      for (const r of records) text += `${JSON.stringify(r)}\n`;
-      await writeAll(h.fd, Buffer.from(text, 'utf8'));
-      if (!DSYNC) await datasync(h.fd);
-    } finally {
-      h.busy = false;
+    check(id);
+    const failed = this.files.failure(id);
+    if (failed) throw failed;
+    // Each record is stringified once, for the journal and the session's log alike.
+    let lines = '';
+    let journal = '';
+    for (const r of records) {
+      const json = JSON.stringify(r);
+      lines += `${json}\n`;
+      journal += journalLine(id, json);
     }
-    if (this.handles.size > this.maxOpen) await this.evict();
+    await this.writable().append({ id, lines, journal });
   }
 
   async saveMeta(meta: SessionMeta): Promise<void> {
+    this.writable();
     check(meta.id);
     const tmp = `${this.metaPath(meta.id)}.tmp`;
     await writeDurable(tmp, `${JSON.stringify(meta)}\n`, 'w');
@@ -254,11 +291,18 @@ export class FileStore implements SessionStore {
   }
 
   async quarantine(id: string, reason: string): Promise<string> {
+    this.writable();
     check(id);
-    await this.closeHandle(id);
+    await this.files.forget(id);
     await mkdir(this.quarantineDir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-    for (const name of [`${id}.jsonl`, `${id}.meta.json`, this.scenarioFile(id)]) {
+    const names = [
+      `${id}.jsonl`,
+      `${id}.meta.json`,
+      this.scenarioFile(id),
+      `${id}.unapplied.jsonl`,
+    ];
+    for (const name of names) {
       try {
         await rename(join(this.sessionsDir, name), join(this.quarantineDir, `${name}.${stamp}`));
       } catch (err) {
@@ -271,93 +315,55 @@ export class FileStore implements SessionStore {
     return this.quarantineDir;
   }
 
+  /** Checkpoints the journal (every log fsync'd, the journal deleted) and releases the lock. */
   async close(): Promise<void> {
-    for (const id of [...this.handles.keys()]) await this.closeHandle(id);
-  }
-
-  private async handle(id: string): Promise<{ fd: number; busy: boolean }> {
-    let h = this.handles.get(id);
-    if (h) {
-      this.handles.delete(id); // most recently used goes last
-    } else {
-      check(id);
-      h = { fd: await openAppend(this.logPath(id)), busy: false };
+    if (!this.journal) return;
+    try {
+      await this.journal.close();
+    } finally {
+      await this.files.close();
+      await this.unlock?.();
     }
-    this.handles.set(id, h);
-    return h;
-  }
-
-  private async evict(): Promise<void> {
-    for (const [id, h] of this.handles) {
-      if (this.handles.size <= this.maxOpen) return;
-      if (!h.busy) await this.closeHandle(id);
-    }
-  }
-
-  private async closeHandle(id: string): Promise<void> {
-    const h = this.handles.get(id);
-    if (!h) return;
-    this.handles.delete(id);
-    await new Promise<void>((resolve, reject) =>
-      closeFd(h.fd, (err) => (err ? reject(err) : resolve())),
-    );
   }
 }
 
 /**
- * Appends use plain file descriptors and callbacks (the hot path; cheaper than FileHandle).
- * Where the platform has O_DSYNC, each write returns only once its data is on stable storage
- * (one system call instead of write + fdatasync); elsewhere fdatasync follows the write.
+ * A torn last line (its write was cut off: never acknowledged) is cut; a complete one that lost
+ * its newline gets it back. `fix` says how to do the same to the file.
  */
-const DSYNC = constants.O_DSYNC;
-
-function openAppend(path: string): Promise<number> {
-  const flags = DSYNC ? constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | DSYNC : 'a';
-  return new Promise((resolve, reject) =>
-    openFd(path, flags, 0o644, (err, fd) => (err ? reject(err) : resolve(fd))),
-  );
-}
-
-function writeAll(fd: number, buf: Buffer): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const from = (offset: number): void => {
-      writeFd(fd, buf, offset, buf.length - offset, null, (err, written) => {
-        if (err) reject(err);
-        else if (offset + written < buf.length) from(offset + written);
-        else resolve();
-      });
+function repairTail(
+  id: string,
+  bytes: Buffer,
+): { bytes: Buffer; repaired?: string; fix?: { keep: number; append: string } } {
+  if (bytes.length === 0) throw new CorruptSessionError(id, 'the command log is empty');
+  const newline = bytes[bytes.length - 1] === 0x0a;
+  const start = bytes.lastIndexOf(0x0a, newline ? bytes.length - 2 : bytes.length - 1) + 1;
+  const last = bytes.subarray(start, newline ? bytes.length - 1 : bytes.length);
+  let whole: boolean;
+  try {
+    const v: unknown = JSON.parse(last.toString('utf8'));
+    whole = typeof v === 'object' && v !== null && !Array.isArray(v);
+  } catch {
+    whole = false;
+  }
+  if (whole && newline) return { bytes };
+  if (start === 0) {
+    throw new CorruptSessionError(id, 'the command log header is torn: creation never completed');
+  }
+  if (whole) {
+    return {
+      bytes: Buffer.concat([bytes, Buffer.from('\n')]),
+      repaired: 'completed a last line that had lost its newline',
+      fix: { keep: bytes.length, append: '\n' },
     };
-    from(0);
-  });
-}
-
-function datasync(fd: number): Promise<void> {
-  return new Promise((resolve, reject) => fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+  }
+  return {
+    bytes: bytes.subarray(0, start),
+    repaired: `dropped a torn last line (${bytes.length - start} bytes, never acknowledged)`,
+    fix: { keep: start, append: '' },
+  };
 }
 
 function check(id: string): void {
   if (!SESSION_ID.test(id)) throw new Error(`bad session id '${id}'`);
-}
-
-function errCode(err: unknown): string {
-  return (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
-}
-
-async function writeDurable(path: string, text: string, flag: 'w' | 'wx'): Promise<void> {
-  const fh = await open(path, flag);
-  try {
-    await fh.writeFile(text, 'utf8');
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
-}
-
-async function syncDir(dir: string): Promise<void> {
-  const fh = await open(dir, 'r');
-  try {
-    await fh.sync();
-  } finally {
-    await fh.close();
-  }
 }

@@ -55,8 +55,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? silentLogger;
   const store = options.store ?? (await FileStore.open(options.dataDir ?? './data'));
+  // A store opened here holds the data directory's lock: release it if the server fails to start.
+  const abandon = async (err: unknown): Promise<never> => {
+    if (!options.store) await store.close();
+    throw err;
+  };
   const hub = new Hub({ store, log, limits });
-  const recovered = await hub.recover();
+  const recovered = await hub.recover().catch(abandon);
   await hub.bundled();
 
   const connections = new Set<Connection>();
@@ -260,6 +265,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       http.off('error', reject);
       resolve();
     });
+  }).catch((err: unknown) => {
+    clearInterval(heartbeat);
+    clearInterval(catchUp);
+    return abandon(err);
   });
   const address = http.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;

@@ -67,16 +67,28 @@ describe('ttx serve', () => {
     while (!first.out.join('').includes('listening on'))
       await new Promise((r) => setTimeout(r, 10));
     const port = /127\.0\.0\.1:(\d+)/.exec(first.out.join(''))?.[1] ?? '';
+    const otherData = tempDir();
     const second = collect();
     const code = await serve(
-      { port, host: '127.0.0.1', data, logLevel: 'warn', logFormat: 'json' },
+      { port, host: '127.0.0.1', data: otherData, logLevel: 'warn', logFormat: 'json' },
       { io: second.io, exitCode: 0 },
       new Promise(() => undefined),
     );
     expect(code).toBe(EXIT.invalid);
     expect(second.err.join('')).toMatch(/port is in use/);
+    // A second server on the same data directory is refused: it would replay the journal the
+    // first one is writing.
+    const third = collect();
+    const again = await serve(
+      { port: '0', host: '127.0.0.1', data, logLevel: 'warn', logFormat: 'json' },
+      { io: third.io, exitCode: 0 },
+      new Promise(() => undefined),
+    );
+    expect(again).toBe(EXIT.invalid);
+    expect(third.err.join('')).toMatch(/data directory .* is already open/);
     stop('SIGTERM');
     await running;
     rmSync(data, { recursive: true, force: true });
+    rmSync(otherData, { recursive: true, force: true });
   });
 });

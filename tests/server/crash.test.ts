@@ -3,8 +3,9 @@
  * play, then restarted on the same data directory. Every acknowledged command is in the log
  * exactly once, sessions resume at the same state, clients reconnect with lastSeq (missing
  * and repeating nothing), resend what was unacknowledged (applied at most once), and play on.
- * A torn last line is tolerated; a session damaged in the middle is quarantined, and the
- * others run.
+ * The server's recovery replays the journal into the session logs: a log that lost its
+ * unsynced tail gets it back, a torn last line is dropped; a session whose journal line is
+ * damaged in the middle is quarantined, and the others run.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import {
@@ -13,6 +14,7 @@ import {
   readdirSync,
   readFileSync,
   rmSync,
+  truncateSync,
   writeFileSync,
 } from 'node:fs';
 import { join as joinPath } from 'node:path';
@@ -147,30 +149,42 @@ describe('crash and restart', () => {
     const ackedBeforeKill = new Map(acked);
     expect(ackedBeforeKill.size).toBeGreaterThanOrEqual(killAfter);
 
-    // Damage: a torn last line on one session, a broken middle line on another.
+    // Damage: a torn last line on one session's log; another's log loses its unsynced tail (as
+    // after a power cut); the third session's first journal line is broken.
     const logOf = (s: CreateSessionResponse): string =>
       joinPath(dataDir, 'sessions', `${s.session}.jsonl`);
     appendFileSync(
       logOf(sessions[0] as CreateSessionResponse),
       '{"seq":99999,"command":{"by":"team:a',
     );
-    const lines = readFileSync(logOf(doomed), 'utf8').split('\n');
-    lines[3] = '{"seq":3,"command":{"by":"facilitator","type":"rul';
-    writeFileSync(logOf(doomed), lines.join('\n'));
+    const cut = readFileSync(logOf(sessions[1] as CreateSessionResponse), 'utf8').split('\n');
+    truncateSync(
+      logOf(sessions[1] as CreateSessionResponse),
+      Buffer.byteLength(`${cut.slice(0, 3).join('\n')}\n${(cut[3] ?? '').slice(0, 20)}`),
+    );
+    const journalDir = joinPath(dataDir, 'journal');
+    const wal = joinPath(journalDir, readdirSync(journalDir).find((f) => f.endsWith('.wal')) ?? '');
+    const walLines = readFileSync(wal, 'utf8').split('\n');
+    const hit = walLines.findIndex((l) => l.startsWith(`{"s":"${doomed.session}"`));
+    expect(hit).toBeLessThan(walLines.length - 2); // a middle line, not a torn last one
+    walLines[hit] = (walLines[hit] ?? '').slice(0, 40);
+    writeFileSync(wal, walLines.join('\n'));
 
     const second = await spawnServer(dataDir);
     children.push(second.proc);
     const out = second.output();
     expect(out).toContain('2 session(s) restored, 1 quarantined');
     expect(out).toMatch(
-      new RegExp(`session ${doomed.session} quarantined: command log line 4 is not JSON`),
+      new RegExp(
+        `session ${doomed.session} quarantined: journal 1\\.wal line ${hit + 1} is damaged: ` +
+          'an acknowledged command of this session may be lost',
+      ),
     );
     expect(out).toContain('dropped a torn last line');
-    expect(
-      readdirSync(joinPath(dataDir, 'quarantine')).some((f) =>
-        f.startsWith(`${doomed.session}.jsonl`),
-      ),
-    ).toBe(true);
+    expect(out).toMatch(/restored \d+ record\(s\) from the journal/);
+    const quarantined = readdirSync(joinPath(dataDir, 'quarantine'));
+    expect(quarantined.some((f) => f.startsWith(`${doomed.session}.jsonl`))).toBe(true);
+    expect(quarantined.some((f) => f.startsWith(`${doomed.session}.unapplied.jsonl`))).toBe(true);
     expect(existsSync(logOf(doomed))).toBe(false);
 
     // Every command acknowledged before the kill is in the log once, at its seq.

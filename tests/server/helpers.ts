@@ -93,12 +93,15 @@ export async function until(check: () => boolean, ms = 10_000, what = 'condition
   }
 }
 
-/** Reads a stored session back through the store (as the server does on start). */
+/**
+ * Reads a stored session back through the store, beside the server that may still be writing
+ * the directory (read-only: the log completed from the journal, nothing touched).
+ */
 export async function storedSession(
   dataDir: string,
   id: string,
 ): Promise<{ commands: Command[]; ids: (string | undefined)[]; ended: boolean }> {
-  const store = await FileStore.open(dataDir);
+  const store = await FileStore.open(dataDir, { readOnly: true });
   try {
     const s = await store.load(id);
     return {

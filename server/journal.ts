@@ -1,0 +1,186 @@
+/**
+ * The journal: one write-ahead log shared by every session of a store, so that the appends of
+ * many sessions become durable in one write instead of one fsync'd write per session (on this
+ * machine 50 parallel fsync'd appends took 9 ms where one took 0.4 ms: they queue on libuv's
+ * four threadpool threads).
+ *
+ * Group commit across sessions: the appends of one turn of the event loop, and all those that
+ * arrive while a write is in flight, go out as one write of `<dir>/<n>.wal`, opened O_APPEND |
+ * O_DSYNC (write + fdatasync where O_DSYNC is missing). Once it is durable the batch is handed
+ * to `durable` (which copies it to the sessions' logs, unsynced) and every append resolves.
+ *
+ * Checkpoint: past `maxBytes`, the next file is created in the background and the following
+ * write goes to it; then, off the write path and strictly in order, the old file's sessions'
+ * logs are fsync'd (`checkpoint`) and the old file is deleted. close() does the same for the
+ * last file. Recovery (server/journal-recovery.ts) relies on that order: the oldest journal
+ * left holds every record a log may lack.
+ */
+import { constants } from 'node:fs';
+import { unlink } from 'node:fs/promises';
+import { join } from 'node:path';
+import { journalName } from './journal-file.js';
+import { closeFile, datasync, DSYNC, openFile, syncDir, writeAll } from './raw-fs.js';
+
+/** One session's append: its records as lines of its log, and as journal lines. */
+export interface JournalEntry {
+  readonly id: string;
+  readonly lines: string;
+  readonly journal: string;
+}
+
+/** One durable write of the journal (for tests and measurements). */
+export interface JournalWrite {
+  readonly file: string;
+  readonly bytes: number;
+  readonly appends: number;
+}
+
+export interface JournalOptions {
+  readonly dir: string;
+  /** Past this size a journal is checkpointed and a new one begun. */
+  readonly maxBytes: number;
+  /** A batch is durable: called before its appends resolve. */
+  readonly durable: (entries: readonly JournalEntry[]) => void;
+  /** Makes these sessions' logs durable, so that the journal they were written from can go. */
+  readonly checkpoint: (sessions: ReadonlySet<string>) => Promise<void>;
+  readonly onWrite?: ((write: JournalWrite) => void) | undefined;
+  /** The number of the first journal file (recovery left none). */
+  readonly first: number;
+}
+
+interface WalFile {
+  readonly path: string;
+  readonly fd: number;
+  size: number;
+  /** The sessions written since this file began. */
+  readonly sessions: Set<string>;
+}
+
+interface Waiting {
+  readonly entry: JournalEntry;
+  readonly resolve: () => void;
+  readonly reject: (err: unknown) => void;
+}
+
+const FLAGS = constants.O_WRONLY | constants.O_APPEND | constants.O_CREAT | constants.O_EXCL;
+
+export class Journal {
+  private file: WalFile | undefined;
+  private next: WalFile | undefined;
+  private preparing: Promise<void> | undefined;
+  private number: number;
+  private waiting: Waiting[] = [];
+  private scheduled = false;
+  private flushing: Promise<void> | undefined;
+  private closed = false;
+  /** Checkpoints run one after another; a failed one stops every later deletion. */
+  private checkpoints: Promise<void> = Promise.resolve();
+
+  constructor(private readonly options: JournalOptions) {
+    this.number = options.first;
+  }
+
+  /** Resolves once the entry is durable. */
+  append(entry: JournalEntry): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the session store is closed'));
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ entry, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Writes what is waiting, checkpoints and deletes every journal file. */
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.scheduled || this.flushing) {
+      await (this.flushing ?? new Promise((resolve) => setImmediate(resolve)));
+    }
+    await this.preparing;
+    for (const f of [this.file, this.next]) if (f) this.retire(f);
+    this.file = this.next = undefined;
+    await this.checkpoints;
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.flushing) return;
+    this.scheduled = true;
+    // After this turn of the event loop, so that every session's append of it shares the write.
+    setImmediate(() => {
+      this.scheduled = false;
+      this.flushing = this.flush().finally(() => {
+        this.flushing = undefined;
+        if (this.waiting.length > 0) this.schedule();
+      });
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.waiting;
+    this.waiting = [];
+    let file: WalFile | undefined;
+    try {
+      file = await this.current();
+      const buf = Buffer.from(batch.map((w) => w.entry.journal).join(''), 'utf8');
+      await writeAll(file.fd, buf);
+      if (!DSYNC) await datasync(file.fd);
+      file.size += buf.length;
+      for (const w of batch) file.sessions.add(w.entry.id);
+      this.options.onWrite?.({ file: file.path, bytes: buf.length, appends: batch.length });
+    } catch (err) {
+      for (const w of batch) w.reject(err);
+      // The failed write may have left part of a line: later records go to a new file.
+      if (file) this.retire(file);
+      this.file = undefined;
+      return;
+    }
+    this.options.durable(batch.map((w) => w.entry));
+    for (const w of batch) w.resolve();
+    if (file.size >= this.options.maxBytes) this.prepareNext();
+  }
+
+  private async current(): Promise<WalFile> {
+    if (this.next) {
+      if (this.file) this.retire(this.file);
+      this.file = this.next;
+      this.next = undefined;
+    }
+    return (this.file ??= await this.create());
+  }
+
+  private prepareNext(): void {
+    if (this.preparing || this.next) return;
+    this.preparing = this.create().then(
+      (f) => {
+        this.next = f;
+        this.preparing = undefined;
+      },
+      () => {
+        this.preparing = undefined; // tried again after the next write; the file grows meanwhile
+      },
+    );
+  }
+
+  private async create(): Promise<WalFile> {
+    const path = join(this.options.dir, journalName(this.number++));
+    const fd = await openFile(path, FLAGS | (DSYNC ?? 0));
+    try {
+      await syncDir(this.options.dir); // the file's name must survive a crash, not only its data
+    } catch (err) {
+      await closeFile(fd);
+      throw err;
+    }
+    return { path, fd, size: 0, sessions: new Set() };
+  }
+
+  /** Checkpoints a file no longer written to, then deletes it. */
+  private retire(file: WalFile): void {
+    const done = this.checkpoints.then(async () => {
+      await this.options.checkpoint(file.sessions);
+      await closeFile(file.fd);
+      await unlink(file.path);
+      await syncDir(this.options.dir);
+    });
+    void done.catch(() => undefined); // reported by close(); the file stays for recovery
+    this.checkpoints = done;
+  }
+}
