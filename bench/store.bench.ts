@@ -1,5 +1,5 @@
 /**
- * Store benchmark (`npx tsx bench/store.bench.ts [--sessions 50 --seconds 5]`).
+ * Store benchmark (`npm run bench:store [-- --sessions 50 --seconds 5]`).
  *
  * Drives the embedded file store the way busy sessions do: N sessions (default 50) each
  * append one small command record per round, all in parallel, and wait until it is durable
