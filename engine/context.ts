@@ -85,12 +85,13 @@ function describeEffect(effect: EffectDef): string {
 
 /** True if the team can pay an action's cost. */
 export function canAfford(s: SessionState, cost: Readonly<Record<string, number>>): boolean {
-  return Object.entries(cost).every(([r, c]) => (s.public.resources[r] ?? 0) >= c);
+  for (const r in cost) if ((s.public.resources[r] ?? 0) < (cost[r] ?? 0)) return false;
+  return true;
 }
 
 export function pay(ctx: StepContext, cost: Readonly<Record<string, number>>): void {
-  for (const [r, c] of Object.entries(cost)) {
-    ctx.s.public.resources[r] = round6((ctx.s.public.resources[r] ?? 0) - c);
+  for (const r in cost) {
+    ctx.s.public.resources[r] = round6((ctx.s.public.resources[r] ?? 0) - (cost[r] ?? 0));
   }
 }
 
@@ -100,7 +101,8 @@ export function pay(ctx: StepContext, cost: Readonly<Record<string, number>>): v
  */
 export function roll(
   ctx: StepContext,
-  what: { subject: string; title: string; team?: string; audience?: Audience },
+  /** `title` as for emit: a function when it has to be put together. */
+  what: { subject: string; title: string | (() => string); team?: string; audience?: Audience },
   tuning: Pick<ActionTuningDef, 'base' | 'weights'>,
   modifiers: readonly Modifier[] = [],
   forced?: { outcome: Outcome; reason: string },

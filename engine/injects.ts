@@ -40,6 +40,11 @@ export function conditionHolds(s: SessionState, c: ConditionDef): boolean {
   return true;
 }
 
+function allHold(s: SessionState, conditions: readonly ConditionDef[]): boolean {
+  for (const c of conditions) if (!conditionHolds(s, c)) return false;
+  return true;
+}
+
 export function fireInject(
   ctx: StepContext,
   def: ScenarioEventDef,
@@ -87,7 +92,7 @@ export function triggerInjects(ctx: StepContext): void {
     if (t.turn !== undefined && s.turn !== t.turn) continue;
     if ((s.injects.fired[def.id] ?? 0) >= t.repeat) continue;
     if (s.injects.active[def.id] !== undefined) continue;
-    if (t.when && !t.when.every((c) => conditionHolds(s, c))) continue;
+    if (t.when && !allHold(s, t.when)) continue;
     if (t.chance !== undefined && ctx.rng.next() >= t.chance) continue;
     fireInject(ctx, def, 'scenario');
   }
@@ -127,10 +132,18 @@ export function injectModifiers(
   return mods;
 }
 
+/** The active injects' ids in a fixed order (most turns have none, or one). */
+export function activeIds(s: SessionState): string[] {
+  const ids = Object.keys(s.injects.active);
+  return ids.length > 1 ? ids.sort() : ids;
+}
+
 /** At the end of a turn: every active inject is resolved (or decided by an override). */
 export function resolveActiveInjects(ctx: StepContext): void {
   const { s } = ctx;
-  for (const id of Object.keys(s.injects.active).sort()) {
+  const ids = activeIds(s);
+  if (ids.length === 0) return;
+  for (const id of ids) {
     const active = s.injects.active[id];
     const def = lookup(ctx.scenario).event.get(id);
     if (!active || !def?.resolution) continue;
@@ -151,7 +164,9 @@ export function resolveActiveInjects(ctx: StepContext): void {
       const contingent = s.force.contingents[c];
       if (contingent) contingent.committedTo = null;
     }
-    delete s.injects.active[id];
-    delete s.control.overrides[id];
+    if (Object.hasOwn(s.control.overrides, id)) delete s.control.overrides[id];
   }
+  // Every active inject has a resolution, so none is left: a fresh object rather than a delete
+  // per inject, which would turn the record into a slow dictionary for the rest of the run.
+  s.injects.active = {};
 }

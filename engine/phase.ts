@@ -50,14 +50,18 @@ function within(stage: string, head: string, sub: string): boolean {
 const DOT = 46;
 
 const phases = new Map<string, Phase>();
+/** The last answer: a run asks hundreds of times a turn, and its stage seldom changes. */
+let last: { stage: string; phase: Phase } = { stage: '', phase: 'setup' };
 
 /** The phase named in scenario triggers and conditions (memoised: stages are few). */
 export function phaseOf(s: SessionState): Phase {
+  if (s.stage === last.stage) return last.phase;
   let phase = phases.get(s.stage);
   if (phase === undefined) {
     phase = phaseOfStage(s.stage);
     phases.set(s.stage, phase);
   }
+  last = { stage: s.stage, phase };
   return phase;
 }
 

@@ -6,6 +6,7 @@ import { applyAs, checkAs } from './commands/index.js';
 import { pledgeRoom } from './commands/force.js';
 import type { CommandBody } from './commands/schema.js';
 import { roll, type StepContext } from './context.js';
+import { activeIds } from './injects.js';
 import type { ForceGenerationContext } from './machines/force-generation.js';
 import { inDeployment, inForceGeneration, inMandate, phaseOf } from './phase.js';
 import type { Scenario, ScenarioTeam } from './scenario/schema.js';
@@ -90,7 +91,7 @@ function gapReview(ctx: StepContext, team: ScenarioTeam): void {
 /** Commits the first eligible idle contingent to each active inject that takes a response. */
 function respondToInjects(ctx: StepContext, team: ScenarioTeam): void {
   const { s } = ctx;
-  for (const event of Object.keys(s.injects.active).sort()) {
+  for (const event of activeIds(s)) {
     const active = s.injects.active[event];
     const response = lookup(ctx.scenario).event.get(event)?.response;
     if (!active || !response || active.responders.length > 0) continue;
@@ -180,7 +181,7 @@ function rollPledge(ctx: StepContext, team: ScenarioTeam, slot: string, support:
     ctx,
     {
       subject: 'pledge',
-      title: `${team.name} weighs a pledge to ${slot}`,
+      title: () => `${team.name} weighs a pledge to ${slot}`,
       team: team.id,
       audience: [team.id, alliance],
     },

@@ -51,7 +51,9 @@ export function advanceTurn(ctx: StepContext): void {
     return;
   }
   s.turn += 1;
-  for (const t of Object.values(s.teams)) {
+  for (const id in s.teams) {
+    const t = s.teams[id];
+    if (!t) continue;
     if (t.acted.length) t.acted = [];
     if (t.vote !== null && !inMandate(s, 'unsc.voting')) t.vote = null;
   }

@@ -169,7 +169,7 @@ export const diplomacy: CommandSpec<'diplomacy'> = {
       ctx,
       {
         subject: 'diplomacy',
-        title: `${team?.name} lobbies ${name(ctx.s, c.target)}`,
+        title: () => `${team?.name} lobbies ${name(ctx.s, c.target)}`,
         team: id,
         audience: [id],
       },
@@ -316,7 +316,7 @@ function decideNationally(ctx: StepContext, team: ScenarioTeam, approve: boolean
         ctx,
         {
           subject: 'parliament',
-          title: `${team.name}: parliamentary vote on deployment`,
+          title: () => `${team.name}: parliamentary vote on deployment`,
           team: team.id,
         },
         tuning,

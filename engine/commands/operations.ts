@@ -111,7 +111,11 @@ function runProject(
   const tuning = ctx.scenario.actions[action];
   pay(ctx, tuning.cost);
   markActed(ctx, id, action === 'cimic' ? 'cimic' : 'shareIntel');
-  const result = roll(ctx, { subject: action, title: `${team?.name}: ${label}`, team: id }, tuning);
+  const result = roll(
+    ctx,
+    { subject: action, title: () => `${team?.name}: ${label}`, team: id },
+    tuning,
+  );
   if (result === 'success') applyEffect(ctx, tuning.effect);
 }
 
