@@ -10,7 +10,7 @@ import type { EngineEvent } from './events.js';
 import { initialMachines, stageOf } from './phase.js';
 import { Rng, seedRng } from './rng.js';
 import type { Scenario } from './scenario/schema.js';
-import type { SessionState } from './state.js';
+import { dictionary, type SessionState } from './state.js';
 import { ENGINE_VERSION } from './version.js';
 
 export type StepResult =
@@ -43,7 +43,7 @@ function initialState(scenario: Scenario, seed: string): SessionState {
       vote: null,
       acted: [],
       caveats: [],
-      units: { pledged: 0, deployed: 0, byCapability: {} },
+      units: { pledged: 0, deployed: 0, byCapability: dictionary() },
     };
   }
   const unscSupport: Record<string, number> = {};
@@ -84,8 +84,8 @@ function initialState(scenario: Scenario, seed: string): SessionState {
       successStreak: 0,
     },
     teams,
-    force: { contingents: {}, nextId: 1 },
-    injects: { active: {}, fired: {} },
+    force: { contingents: dictionary(), nextId: 1 },
+    injects: { active: dictionary(), fired: dictionary() },
     control: { rng: seedRng(seed), unscSupport, overrides: {} },
   };
 }
