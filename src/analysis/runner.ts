@@ -275,7 +275,7 @@ export function decisionFeatures(
 ): string[] {
   const out: string[] = [];
   const m = s.public.mandate;
-  if (m.chapter) out.push(`draft:${m.chapter}`);
+  if (m.chapter) out.push(feature('draft', m.chapter));
   if (m.withoutMandate) out.push('noMandate:proceed');
   else if (m.votes.length > 0 && !m.votes.some((v) => v.adopted) && !reached.forceGeneration)
     out.push('noMandate:stop');
@@ -284,7 +284,7 @@ export function decisionFeatures(
     for (const member of s.scenario.unsc?.members ?? []) {
       if (member.team === undefined) continue;
       const entry = first.ballot.find((b) => b.member === member.id);
-      if (entry) out.push(`vote:${member.team}:${entry.vote}`);
+      if (entry) out.push(feature('vote', member.team, entry.vote));
     }
   }
   if (m.nac.deadline !== null && s.turn >= m.nac.deadline) {
@@ -293,29 +293,47 @@ export function decisionFeatures(
       const reservation = m.nac.reservations.find((r) => r.team === team.id);
       out.push(
         m.nac.objections.includes(team.id)
-          ? `nac:${team.id}:objected`
+          ? feature('nac', team.id, 'objected')
           : reservation
-            ? `nac:${team.id}:reservation-${reservation.caveat}`
-            : `nac:${team.id}:silent`,
+            ? feature('nac', team.id, `reservation-${reservation.caveat}`)
+            : feature('nac', team.id, 'silent'),
       );
     }
   }
-  for (const [team, a] of Object.entries(m.approvals)) {
-    if (a === 'pending') continue;
-    out.push(`approval:${team}:${a}`);
+  for (const team in m.approvals) {
+    const a = m.approvals[team];
+    if (a === undefined || a === 'pending') continue;
+    out.push(feature('approval', team, a));
     if (a !== 'approved' || !reached.forceGeneration) continue;
     const units = s.teams[team]?.units;
-    out.push(`pledged:${team}:${(units?.pledged ?? 0) > 0 ? 'yes' : 'no'}`);
-    for (const [cap, n] of Object.entries(units?.byCapability ?? {})) {
-      if ((n ?? 0) > 0) out.push(`pledge:${team}:${cap}`);
+    out.push(feature('pledged', team, (units?.pledged ?? 0) > 0 ? 'yes' : 'no'));
+    const byCapability: Readonly<Record<string, number | undefined>> = units?.byCapability ?? {};
+    for (const cap in byCapability) {
+      if ((byCapability[cap] ?? 0) > 0) out.push(feature('pledge', team, cap));
     }
   }
-  if (reached.deployment !== undefined) out.push(`roe:${s.public.roe}`);
+  if (reached.deployment !== undefined) out.push(feature('roe', s.public.roe));
   // Every run faces its whole script: the marker puts the runs that applied none in the family.
   if (scripted) out.push('scripted');
-  for (const i of applied) out.push(`scripted:${i}`);
+  for (const i of applied) out.push(feature('scripted', String(i)));
   return out;
 }
+
+/**
+ * `kind:a[:b]`, made once: every run of a batch names the same few dozen features, and the
+ * same string each time is cheap to count (its hash is kept) where a fresh one is not.
+ */
+function feature(kind: string, a: string, b?: string): string {
+  let byA = features.get(kind);
+  if (!byA) features.set(kind, (byA = new Map<string, Map<string, string>>()));
+  let byB = byA.get(a);
+  if (!byB) byA.set(a, (byB = new Map<string, string>()));
+  const key = b ?? '';
+  let id = byB.get(key);
+  if (id === undefined) byB.set(key, (id = b === undefined ? `${kind}:${a}` : `${kind}:${a}:${b}`));
+  return id;
+}
+const features = new Map<string, Map<string, Map<string, string>>>();
 
 /**
  * The decision a feature is a choice of: the runs that have any feature of the same family
