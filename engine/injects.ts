@@ -8,7 +8,7 @@ import type { Audience } from './events.js';
 import { phaseOf, type Phase } from './phase.js';
 import type { Modifier } from './resolution.js';
 import type { ConditionDef, Scenario, ScenarioEventDef } from './scenario/schema.js';
-import { dictionary, type SessionState } from './state.js';
+import type { SessionState } from './state.js';
 import { lookup } from './scenario/lookup.js';
 
 /** Kinds of inject where ROE and a Chapter VII mandate change the chance of success. */
@@ -168,5 +168,5 @@ export function resolveActiveInjects(ctx: StepContext): void {
   }
   // Every active inject has a resolution, so none is left: a fresh object rather than a delete
   // per inject, which would turn the record into a slow dictionary for the rest of the run.
-  s.injects.active = dictionary();
+  s.injects.active = {};
 }

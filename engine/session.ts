@@ -85,7 +85,7 @@ function initialState(scenario: Scenario, seed: string): SessionState {
     },
     teams,
     force: { contingents: dictionary(), nextId: 1 },
-    injects: { active: dictionary(), fired: dictionary() },
+    injects: { active: {}, fired: dictionary() },
     control: { rng: seedRng(seed), unscSupport, overrides: {} },
   };
 }

@@ -129,7 +129,7 @@ export interface SessionState {
 
 /**
  * An empty id-keyed record that will gain keys in an order particular to each run (contingent
- * ids, injects as they fire). Made without a prototype, which V8 keeps as a hash table from the
+ * ids, injects as they fire) and keep them. Made without a prototype, which V8 keeps as a hash table from the
  * start instead of deriving a new hidden class for every key added: a batch adds them
  * thousands of times. JSON, hashes and views see a plain record.
  */

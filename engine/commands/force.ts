@@ -54,6 +54,19 @@ export const pledge: CommandSpec<'pledge'> = {
   },
 };
 
+/**
+ * `<nation>-<slot>-<n>`, made once: every run of a batch names the same contingents, and a
+ * string already seen is a cheap key (hashed and interned once) where a fresh one is not.
+ */
+function contingentId(nation: string, slot: string, n: number): string {
+  let bySlot = contingentIds.get(nation);
+  if (!bySlot) contingentIds.set(nation, (bySlot = new Map<string, string[]>()));
+  let byN = bySlot.get(slot);
+  if (!byN) bySlot.set(slot, (byN = []));
+  return (byN[n] ??= `${nation}-${slot}-${n}`);
+}
+const contingentIds = new Map<string, Map<string, string[]>>();
+
 function addContingent(ctx: StepContext, team: ScenarioTeam, c: CommandOf<'pledge'>): void {
   const { s } = ctx;
   const slot = lookup(ctx.scenario).slot.get(c.slot);
@@ -63,7 +76,7 @@ function addContingent(ctx: StepContext, team: ScenarioTeam, c: CommandOf<'pledg
     ...(s.teams[team.id]?.caveats ?? []),
     ...(c.caveats ?? []),
   ]);
-  const id = `${team.id}-${slot.id}-${s.force.nextId++}`;
+  const id = contingentId(team.id, slot.id, s.force.nextId++);
   s.force.contingents[id] = {
     id,
     nation: team.id,
