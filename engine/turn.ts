@@ -179,8 +179,10 @@ function moveForces(ctx: StepContext): void {
   const { s } = ctx;
   const dep = ctx.scenario.deployment;
   let enablers = 0;
-  for (const c of Object.values(s.force.contingents)) {
-    if (c.capability === 'logistics' || c.capability === 'engineers') enablers += c.deployed;
+  // Only contingents in the lift queue are ever deployed (below), so the queue is enough.
+  for (const id of s.public.lift.queue) {
+    const c = s.force.contingents[id];
+    if (c && (c.capability === 'logistics' || c.capability === 'engineers')) enablers += c.deployed;
   }
   let rsom = dep.rsomPerTurn + enablers;
   let lift = s.public.lift.capacity;
