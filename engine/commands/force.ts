@@ -63,9 +63,19 @@ function contingentId(nation: string, slot: string, n: number): string {
   if (!bySlot) contingentIds.set(nation, (bySlot = new Map<string, string[]>()));
   let byN = bySlot.get(slot);
   if (!byN) bySlot.set(slot, (byN = []));
-  return (byN[n] ??= `${nation}-${slot}-${n}`);
+  let id = byN[n];
+  if (id === undefined) {
+    // A server meets scenarios of every shape: the memo is dropped before it grows large.
+    if (++contingentIdsMade > 10_000) {
+      contingentIds.clear();
+      contingentIdsMade = 0;
+    }
+    id = byN[n] = `${nation}-${slot}-${n}`;
+  }
+  return id;
 }
 const contingentIds = new Map<string, Map<string, string[]>>();
+let contingentIdsMade = 0;
 
 function addContingent(ctx: StepContext, team: ScenarioTeam, c: CommandOf<'pledge'>): void {
   const { s } = ctx;

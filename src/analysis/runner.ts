@@ -330,10 +330,19 @@ function feature(kind: string, a: string, b?: string): string {
   if (!byB) byA.set(a, (byB = new Map<string, string>()));
   const key = b ?? '';
   let id = byB.get(key);
-  if (id === undefined) byB.set(key, (id = b === undefined ? `${kind}:${a}` : `${kind}:${a}:${b}`));
+  if (id === undefined) {
+    // A long-lived process (the server's reports) drops the memo before it grows large.
+    if (++featuresMade > 10_000) {
+      features.clear();
+      featuresMade = 0;
+    }
+    id = b === undefined ? `${kind}:${a}` : `${kind}:${a}:${b}`;
+    byB.set(key, id);
+  }
   return id;
 }
 const features = new Map<string, Map<string, Map<string, string>>>();
+let featuresMade = 0;
 
 /**
  * The decision a feature is a choice of: the runs that have any feature of the same family
