@@ -7,6 +7,7 @@
  *   4. the next turn opens: end conditions are checked, then new injects fire.
  */
 import { applyEffect, emit, roll, setFactor, type StepContext } from './context.js';
+import { appendTo } from './fork.js';
 import { conditionHolds, triggerInjects, resolveActiveInjects } from './injects.js';
 import { resolutionAdopted, tallyBallot, type BallotEntry, type Vote } from './machines/mandate.js';
 import {
@@ -28,7 +29,7 @@ export function startExercise(ctx: StepContext): void {
   s.turn = 1;
   emit(ctx, 'started', () => `${ctx.scenario.title} begins.`);
   sendExercise(ctx, { type: 'START' });
-  s.public.history.push({ turn: 1, factors: { ...s.public.factors } });
+  s.public.history = appendTo(s.public.history, { turn: 1, factors: { ...s.public.factors } });
   triggerInjects(ctx);
 }
 
@@ -57,7 +58,7 @@ export function advanceTurn(ctx: StepContext): void {
     if (t.acted.length) t.acted = [];
     if (t.vote !== null && !inMandate(s, 'unsc.voting')) t.vote = null;
   }
-  s.public.history.push({ turn: s.turn, factors: { ...s.public.factors } });
+  s.public.history = appendTo(s.public.history, { turn: s.turn, factors: { ...s.public.factors } });
   emit(ctx, 'turn', () => `— Turn ${s.turn} —`);
   openTurn(ctx);
   if (s.status === 'running') triggerInjects(ctx);
@@ -129,8 +130,9 @@ function tallyVote(ctx: StepContext): void {
   });
   const tally = tallyBallot(ballot);
   const adopted = resolutionAdopted(tally);
-  s.public.mandate.votes.push({
-    draft: s.public.mandate.votes.length + 1,
+  const { mandate } = s.public;
+  mandate.votes = appendTo(mandate.votes, {
+    draft: mandate.votes.length + 1,
     chapter,
     ballot,
     adopted,
