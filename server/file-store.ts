@@ -61,6 +61,11 @@ const MetaSchema = z.object({
 export interface FileStoreOptions {
   /** Most log files kept open for appending (least recently used are closed). */
   readonly maxOpenFiles?: number;
+  /**
+   * A session log trails its durable journal lines by at most this long (default 200 ms):
+   * its writes are gathered (see server/session-files.ts).
+   */
+  readonly logWriteDelayMs?: number;
   /** Past this size the journal is checkpointed and a new one begun (default 64 MiB). */
   readonly journalMaxBytes?: number;
   /**
@@ -90,7 +95,11 @@ export class FileStore implements SessionStore {
     this.sessionsDir = join(dataDir, 'sessions');
     this.quarantineDir = join(dataDir, 'quarantine');
     this.journalDir = join(dataDir, 'journal');
-    this.files = new SessionFiles((id) => this.logPath(id), options.maxOpenFiles ?? 512);
+    this.files = new SessionFiles((id) => this.logPath(id), {
+      maxOpen: options.maxOpenFiles ?? 512,
+      writeDelayMs: options.logWriteDelayMs ?? 200,
+      writeAtBytes: 64 * 1024,
+    });
   }
 
   /** Opens (creating if needed) a data directory, replaying what a crash left in the journal. */
@@ -273,12 +282,16 @@ export class FileStore implements SessionStore {
     // Each record is stringified once, for the journal and the session's log alike.
     let lines = '';
     let journal = '';
+    let ends = false;
     for (const r of records) {
       const json = JSON.stringify(r);
       lines += `${json}\n`;
       journal += journalLine(id, json);
+      ends ||= 'end' in r;
     }
     await this.writable().append({ id, lines, journal });
+    // An ended exercise's log is whole on disk before its last ack (`ttx replay`, reports).
+    if (ends) await this.files.settled(id);
   }
 
   async saveMeta(meta: SessionMeta): Promise<void> {

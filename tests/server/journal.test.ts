@@ -201,8 +201,11 @@ describe('recovery', () => {
   it('replaces garbage after the synced part of a log with the journal records', async () => {
     const { dir, store, ids } = await fresh(2);
     await play(store, ids, 1, 4);
-    const copy = crashCopy(dir);
     const [bad, good] = ids as [string, string];
+    // Logs are written a little after their records are durable: wait for these ones.
+    const logLines = (): number => readFileSync(logOf(dir, bad), 'utf8').split('\n').length;
+    await until(() => logLines() === 6, 5000, 'the log written');
+    const copy = crashCopy(dir);
     const lines = readFileSync(logOf(copy, bad), 'utf8').split('\n');
     writeFileSync(
       logOf(copy, bad),
