@@ -13,6 +13,9 @@
  *    acknowledged actions/s, the ack latency (send → durable ack) p50/p99 and the server's
  *    CPU time per action.
  *
+ * The clients are bare WebSockets that read only their acks (bench/load-client.ts), so that the
+ * load generator, on the same two cores, takes as little from the server as it can.
+ *
  * The scenario is the tutorial with a 500-turn clock (uploaded, so it goes through the
  * loader), so that lobbying stays legal for the whole run.
  */
@@ -22,9 +25,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { CommandBody } from '../engine/index.js';
-import type { TtxClient } from '../server/client.js';
-import { connectNode } from '../server/client-node.js';
 import type { CreateSessionResponse } from '../server/protocol.js';
+import { LoadClient } from './load-client.js';
 import { stealMeter } from './machine.js';
 
 const args = process.argv.slice(2);
@@ -123,16 +125,16 @@ async function main(): Promise<void> {
   const doc = parseDocument(readFileSync('scenarios/tutorial.yaml', 'utf8'));
   doc.setIn(['clock', 'maxTurns'], 500);
   const yaml = doc.toString();
-  type Session = { white: TtxClient; teams: [string, TtxClient][] };
+  type Session = { white: LoadClient; teams: [string, LoadClient][] };
   /** Fresh sessions for each phase: a session's cost per command grows with its turns. */
   const open = async (tag: string): Promise<Session[]> => {
     const list: Session[] = [];
     for (let i = 0; i < SESSIONS; i++) {
       const s = await post({ yaml, seed: `${tag}-${i}` });
-      const connect = (role: string): Promise<TtxClient> =>
-        connectNode({ url: s.ws, token: s.tokens[role] ?? '', validate: false, trackView: false });
+      const connect = (role: string): Promise<LoadClient> =>
+        LoadClient.open(s.ws, s.tokens[role] ?? '');
       const white = await connect('facilitator');
-      const teams: [string, TtxClient][] = [];
+      const teams: [string, LoadClient][] = [];
       for (const t of TEAMS) teams.push([t, await connect(`team:${t}`)]);
       for (const t of TEAMS) await white.send({ type: 'setControl', team: t, mode: 'human' });
       await white.send({ type: 'start' });
@@ -160,7 +162,7 @@ async function main(): Promise<void> {
     let refused = 0;
     let skipped = 0;
     let turns = 0;
-    const timed = async (c: TtxClient, command: CommandBody): Promise<boolean> => {
+    const timed = async (c: LoadClient, command: CommandBody): Promise<boolean> => {
       const t0 = performance.now();
       try {
         await c.send(command);
