@@ -8,7 +8,9 @@ import type { Decisions, ScheduledDecision } from '../run/headless.js';
 import { Aggregator, type BatchStats } from './aggregate.js';
 import { forkPoint } from './fork.js';
 import { seedFor, withFactorStart, type BatchPlan, type Variant } from './plan.js';
-import { defaultWorkers, runPlan, type BatchThreads } from './pool.js';
+import { DEFAULT_RUNS } from './defaults.js';
+import { runPlan } from './pool.js';
+import { defaultWorkers, type BatchThreads } from './threads.js';
 import type { RunTable } from './run-table.js';
 import { sortScript } from './runner.js';
 import type { Replayed } from './session-log.js';
@@ -109,7 +111,7 @@ export interface BatchOptions extends CommonOptions {
   readonly vary?: readonly VarySpec[];
 }
 
-export const DEFAULT_RUNS = 1000;
+export { DEFAULT_RUNS };
 export const DEFAULT_BATCH_SEED = '1';
 
 /** The levels of a sweep: `steps` values from low to high, rounded to 4 decimals. */

@@ -43,7 +43,8 @@ export {
 export { batchText } from './batch-text.js';
 export { batchHtml } from './batch-html.js';
 export { forkPoint, type ForkPoint } from './fork.js';
-export { BatchThreads, defaultWorkers, runPlan, type PoolOptions } from './pool.js';
+export { runPlan, type PoolOptions } from './pool.js';
+export { BatchThreads, defaultWorkers } from './threads.js';
 export { RunTable } from './run-table.js';
 export { RESULT_CODES, type RunColumns, type RunResult } from './columns.js';
 export { progressBar, type ProgressBar } from './progress.js';
@@ -69,8 +70,7 @@ export {
 } from './aar.js';
 export { aarHtml, aarMarkdown, type SessionReportOptions };
 
-/** Futures per turn `ttx report` forks by default for the odds and turning points. */
-export const DEFAULT_FUTURES = 100;
+export { DEFAULT_FUTURES } from './defaults.js';
 
 /**
  * The after-action report of a session from its scenario, seed and commands (a server's

@@ -7,12 +7,11 @@
  * Workers load their module as run/worker-module.ts explains (the TypeScript sources through
  * tsx, or the build).
  */
-import { availableParallelism } from 'node:os';
-import { Worker } from 'node:worker_threads';
-import { WORKER_BOOT, workerBoot } from '../run/worker-module.js';
+import type { Worker } from 'node:worker_threads';
 import type { RunColumns } from './columns.js';
 import { chunksOf, playChunk, type BatchPlan, type Chunk } from './plan.js';
 import { RunTable } from './run-table.js';
+import { BatchThreads, defaultWorkers } from './threads.js';
 import type { FromWorker, ToWorker } from './worker.js';
 
 export interface PoolOptions {
@@ -28,9 +27,6 @@ export interface PoolOptions {
    */
   readonly onChunk?: (variant: number, columns: RunColumns) => void;
 }
-
-/** The default number of worker threads: one per core. */
-export const defaultWorkers = (): number => Math.max(1, availableParallelism());
 
 /** Runs every variant of the plan; tables[v] holds the runs of variant v. */
 export async function runPlan(plan: BatchPlan, options: PoolOptions = {}): Promise<RunTable[]> {
@@ -71,44 +67,6 @@ export async function runPlan(plan: BatchPlan, options: PoolOptions = {}): Promi
         played.filter((c, k): c is RunColumns => c !== undefined && chunks[k]?.variant === v),
       ),
   );
-}
-
-/**
- * Worker threads started ahead of their plan: a thread takes a few tenths of a second to load
- * its module, which the caller can overlap with its own work (`ttx batch` parses the scenario
- * meanwhile). Each is used by one `runPlan`, which closes them.
- */
-export class BatchThreads {
-  private readonly started: { readonly worker: Worker; readonly ready: Promise<void> }[] = [];
-
-  constructor(count: number) {
-    const boot = workerBoot(import.meta.url, './worker.ts', './batch-worker.mjs');
-    for (let k = 0; k < Math.max(1, count); k++) {
-      const worker = new Worker(WORKER_BOOT, { eval: true, execArgv: [], workerData: { boot } });
-      const ready = new Promise<void>((resolve, reject) => {
-        worker.once('message', (msg: FromWorker) =>
-          msg.type === 'ready' ? resolve() : reject(new Error(`a batch worker failed to start`)),
-        );
-        worker.once('error', reject);
-        worker.once('exit', (code) => reject(new Error(`a batch worker exited (status ${code})`)));
-      });
-      // Handled here so that threads closed before use cannot raise an unhandled rejection.
-      ready.catch(() => undefined);
-      this.started.push({ worker, ready });
-    }
-  }
-
-  get size(): number {
-    return this.started.length;
-  }
-
-  get threads(): readonly { readonly worker: Worker; readonly ready: Promise<void> }[] {
-    return this.started;
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.started.map((t) => t.worker.terminate()));
-  }
 }
 
 async function runOnWorkers(

@@ -42,9 +42,9 @@ import {
 import { replayInPlace } from './play.js';
 import { Pool } from './pool.js';
 import { withPolicies } from './run.js';
+import { DEFAULT_CHECK_SEED, DEFAULT_RUNS } from './defaults.js';
 
-export const DEFAULT_RUNS = 200;
-export const DEFAULT_CHECK_SEED = 1;
+export { DEFAULT_CHECK_SEED, DEFAULT_RUNS };
 
 export interface CheckOptions {
   /** Random runs to explore (default {@link DEFAULT_RUNS}). */

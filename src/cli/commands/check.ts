@@ -8,19 +8,9 @@
 import { availableParallelism, loadavg } from 'node:os';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
-import {
-  checkScenario,
-  DEFAULT_CHECK_SEED,
-  DEFAULT_RUNS,
-  type Progress,
-} from '../../authoring/check.js';
-import {
-  counterexamplePath,
-  writeCounterexample,
-  type Written,
-} from '../../authoring/counterexample.js';
-import { formatReport, reportJson } from '../../authoring/report.js';
-import { formatIssue, loadScenarioFile } from '../../scenario/load.js';
+import type { Progress } from '../../authoring/check.js';
+import type { Written } from '../../authoring/counterexample.js';
+import { DEFAULT_CHECK_SEED, DEFAULT_RUNS } from '../../authoring/defaults.js';
 import { EXIT, processIO, raiseExit, type CliContext } from '../context.js';
 
 interface CheckOptions {
@@ -65,6 +55,18 @@ export function registerCheck(program: Command, ctx: CliContext): void {
 }
 
 async function check(file: string, opts: CheckOptions, ctx: CliContext): Promise<number> {
+  // Loaded here, not at the top: `ttx` loads only what the command it runs needs.
+  const [
+    { checkScenario },
+    { counterexamplePath, writeCounterexample },
+    { formatReport, reportJson },
+    { formatIssue, loadScenarioFile },
+  ] = await Promise.all([
+    import('../../authoring/check.js'),
+    import('../../authoring/counterexample.js'),
+    import('../../authoring/report.js'),
+    import('../../scenario/load.js'),
+  ]);
   const loaded = loadScenarioFile(file);
   if (!loaded.ok) {
     for (const e of loaded.errors) ctx.io.err(`${formatIssue(e)}\n`);

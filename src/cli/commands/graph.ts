@@ -5,8 +5,6 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { toDot, toMermaid } from '../../authoring/graph.js';
-import { formatIssue, loadScenarioFile } from '../../scenario/load.js';
 import { EXIT, raiseExit, type CliContext } from '../context.js';
 
 export function registerGraph(program: Command, ctx: CliContext): void {
@@ -19,7 +17,12 @@ export function registerGraph(program: Command, ctx: CliContext): void {
         .choices(['mermaid', 'dot'])
         .default('mermaid'),
     )
-    .action((file: string, opts: { format: 'mermaid' | 'dot' }) => {
+    .action(async (file: string, opts: { format: 'mermaid' | 'dot' }) => {
+      // Loaded here, not at the top: `ttx` loads only what the command it runs needs.
+      const [{ toDot, toMermaid }, { formatIssue, loadScenarioFile }] = await Promise.all([
+        import('../../authoring/graph.js'),
+        import('../../scenario/load.js'),
+      ]);
       const loaded = loadScenarioFile(file);
       if (!loaded.ok) {
         for (const e of loaded.errors) ctx.io.err(`${formatIssue(e)}\n`);

@@ -6,11 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import type { Command } from 'commander';
-import { createSession, hashState, step, type EngineEvent } from '../../../engine/index.js';
-import { LogFormatError, parseLog } from '../../log/command-log.js';
-import { narrative, summarize, summaryText } from '../../run/report.js';
-import { bundledScenarioPath } from '../../scenario/bundled.js';
-import { formatIssue, loadScenarioFile } from '../../scenario/load.js';
+import type { EngineEvent } from '../../../engine/index.js';
 import { EXIT, raiseExit, type CliContext } from '../context.js';
 
 interface ReplayOptions {
@@ -25,12 +21,26 @@ export function registerReplay(program: Command, ctx: CliContext): void {
     .argument('<log>', 'command log (.jsonl) written by ttx run --log or ttx serve')
     .option('--scenario <file>', 'the scenario file (default: the one named in the log)')
     .option('--json', 'print one JSON summary instead of the narrative')
-    .action((file: string, opts: ReplayOptions) => {
-      raiseExit(ctx, replayLog(file, opts, ctx));
+    .action(async (file: string, opts: ReplayOptions) => {
+      raiseExit(ctx, await replayLog(file, opts, ctx));
     });
 }
 
-function replayLog(file: string, opts: ReplayOptions, ctx: CliContext): number {
+async function replayLog(file: string, opts: ReplayOptions, ctx: CliContext): Promise<number> {
+  // Loaded here, not at the top: `ttx` loads only what the command it runs needs.
+  const [
+    { createSession, hashState, step },
+    { LogFormatError, parseLog },
+    { narrative, summarize, summaryText },
+    { bundledScenarioPath },
+    { formatIssue, loadScenarioFile },
+  ] = await Promise.all([
+    import('../../../engine/index.js'),
+    import('../../log/command-log.js'),
+    import('../../run/report.js'),
+    import('../../scenario/bundled.js'),
+    import('../../scenario/load.js'),
+  ]);
   const fail = (message: string): number => {
     ctx.io.err(`ttx: ${message}\n`);
     return EXIT.invalid;

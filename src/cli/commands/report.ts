@@ -5,16 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { Option, type Command } from 'commander';
-import {
-  aarHtml,
-  aarMarkdown,
-  buildAar,
-  DEFAULT_FUTURES,
-  loadSessionLog,
-  progressBar,
-  replayLog,
-  SessionLogError,
-} from '../../analysis/index.js';
+import { DEFAULT_FUTURES } from '../../analysis/defaults.js';
 import { EXIT, raiseExit, type CliContext } from '../context.js';
 
 interface ReportOptions {
@@ -57,6 +48,16 @@ export function registerReport(program: Command, ctx: CliContext): void {
 }
 
 async function report(file: string, opts: ReportOptions, ctx: CliContext): Promise<number> {
+  // Loaded here, not at the top: `ttx` loads only what the command it runs needs.
+  const {
+    aarHtml,
+    aarMarkdown,
+    buildAar,
+    loadSessionLog,
+    progressBar,
+    replayLog,
+    SessionLogError,
+  } = await import('../../analysis/index.js');
   const fail = (message: string, code: number = EXIT.invalid): number => {
     ctx.io.err(`ttx: ${message}\n`);
     return code;

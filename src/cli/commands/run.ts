@@ -6,12 +6,6 @@
 import { writeFileSync } from 'node:fs';
 import { dirname, relative } from 'node:path';
 import type { Command } from 'commander';
-import { hashState } from '../../../engine/index.js';
-import { formatLog, logHeader } from '../../log/command-log.js';
-import { DecisionsFileError, loadDecisionsFile } from '../../run/decisions.js';
-import { DecisionRejectedError, playScenario } from '../../run/headless.js';
-import { narrative, summarize, summaryText } from '../../run/report.js';
-import { formatIssue, loadScenarioFile } from '../../scenario/load.js';
 import { EXIT, raiseExit, type CliContext } from '../context.js';
 
 export const DEFAULT_SEED = '1';
@@ -32,12 +26,28 @@ export function registerRun(program: Command, ctx: CliContext): void {
     .option('-d, --decisions <file>', 'scripted team decisions (YAML or JSON)')
     .option('-l, --log <file>', 'write the command log (JSON Lines) here')
     .option('--json', 'print one JSON summary instead of the narrative')
-    .action((file: string, opts: RunOptions) => {
-      raiseExit(ctx, run(file, opts, ctx));
+    .action(async (file: string, opts: RunOptions) => {
+      raiseExit(ctx, await run(file, opts, ctx));
     });
 }
 
-function run(file: string, opts: RunOptions, ctx: CliContext): number {
+async function run(file: string, opts: RunOptions, ctx: CliContext): Promise<number> {
+  // Loaded here, not at the top: `ttx` loads only what the command it runs needs.
+  const [
+    { hashState },
+    { formatLog, logHeader },
+    { DecisionsFileError, loadDecisionsFile },
+    { DecisionRejectedError, playScenario },
+    { narrative, summarize, summaryText },
+    { formatIssue, loadScenarioFile },
+  ] = await Promise.all([
+    import('../../../engine/index.js'),
+    import('../../log/command-log.js'),
+    import('../../run/decisions.js'),
+    import('../../run/headless.js'),
+    import('../../run/report.js'),
+    import('../../scenario/load.js'),
+  ]);
   const loaded = loadScenarioFile(file);
   if (!loaded.ok) {
     for (const e of loaded.errors) ctx.io.err(`${formatIssue(e)}\n`);

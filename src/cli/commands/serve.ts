@@ -4,8 +4,8 @@
  * per notable thing, and stops cleanly on SIGINT or SIGTERM (pending log writes finish).
  */
 import type { Command } from 'commander';
-import { createLogger, type LogLevel } from '../../../server/log.js';
-import { startServer, type RunningServer } from '../../../server/server.js';
+import type { LogLevel } from '../../../server/log.js';
+import type { RunningServer } from '../../../server/server.js';
 import { EXIT, raiseExit, type CliContext } from '../context.js';
 
 interface ServeOptions {
@@ -63,6 +63,11 @@ export async function serve(
     ctx.io.err(`ttx: --log-format must be json or pretty\n`);
     return EXIT.usage;
   }
+  // Loaded here, not at the top: `ttx` loads only what the command it runs needs.
+  const [{ createLogger }, { startServer }] = await Promise.all([
+    import('../../../server/log.js'),
+    import('../../../server/server.js'),
+  ]);
   const log = createLogger({
     level: opts.logLevel as LogLevel,
     format,

@@ -8,12 +8,15 @@
  * valid (warnings allowed), 1 otherwise.
  */
 import type { Command } from 'commander';
-import { lintScenario } from '../../authoring/lint.js';
-import { formatIssue, loadScenarioFile } from '../../scenario/load.js';
 import { EXIT, raiseExit, type CliContext, type CliIO } from '../context.js';
 
 /** Validate each file, writing the report to `io`; returns the exit status. */
-export function validateFiles(files: readonly string[], io: CliIO): number {
+export async function validateFiles(files: readonly string[], io: CliIO): Promise<number> {
+  // Loaded here, not at the top: `ttx` loads only what the command it runs needs.
+  const [{ lintScenario }, { formatIssue, loadScenarioFile }] = await Promise.all([
+    import('../../authoring/lint.js'),
+    import('../../scenario/load.js'),
+  ]);
   let status: number = EXIT.ok;
   for (const file of files) {
     const result = loadScenarioFile(file);
@@ -38,7 +41,7 @@ export function registerValidate(program: Command, ctx: CliContext): void {
     .command('validate')
     .description('check scenario files against the scenario language; report every problem')
     .argument('<files...>', 'scenario files (.yaml)')
-    .action((files: string[]) => {
-      raiseExit(ctx, validateFiles(files, ctx.io));
+    .action(async (files: string[]) => {
+      raiseExit(ctx, await validateFiles(files, ctx.io));
     });
 }
