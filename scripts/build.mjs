@@ -1,7 +1,7 @@
 // Bundles the `ttx` CLI and its worker threads into dist/ with esbuild (run by `npm install`
 // through `prepare`, or `npm run build`). bin/ttx.js runs the bundle when it is newer than
 // every source file, and the TypeScript sources through tsx otherwise, so an edit never runs
-// stale code: the build only makes start-up fast (about 0.3 s instead of over 1 s, and likewise
+// stale code: the build only makes start-up fast (0.1–0.3 s instead of over 1 s, and likewise
 // for each worker of `ttx batch` and `ttx check`).
 import { rmSync } from 'node:fs';
 import process from 'node:process';
