@@ -16,6 +16,8 @@ import type { Limits } from '../../server/limits.js';
 import type { CreateSessionResponse } from '../../server/protocol.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { FileStore } from '../../server/file-store.js';
+import type { SessionStore } from '../../server/store.js';
+import { logHeader } from '../../src/log/command-log.js';
 import { bundledScenario } from '../helpers/scenarios.js';
 
 export interface TestServer {
@@ -198,4 +200,21 @@ export async function rawJoined(
   const welcome = await s.next();
   if (welcome['type'] !== 'welcome') throw new Error(`no welcome: ${JSON.stringify(welcome)}`);
   return s;
+}
+
+/** Creates an empty session `id` in a store, as the server would (a test scenario, seed 's'). */
+export async function createEmptySession(store: SessionStore, id: string): Promise<void> {
+  const hash = 'a'.repeat(64);
+  await store.create(
+    {
+      format: 1,
+      id,
+      created: new Date().toISOString(),
+      scenario: { id: 'test', title: 'test', hash, source: 'upload' },
+      seed: 's',
+      tokens: {},
+    },
+    logHeader({ id: 'test', hash }, 's'),
+    'id: test\n',
+  );
 }

@@ -23,7 +23,7 @@ import {
 import { join as joinPath } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CommandBody, Role } from '../../engine/index.js';
-import { logHeader, parseLog } from '../../src/log/command-log.js';
+import { parseLog } from '../../src/log/command-log.js';
 import { FileStore, type FileStoreOptions } from '../../server/file-store.js';
 import { Hub } from '../../server/hub.js';
 import type { JournalWrite } from '../../server/journal.js';
@@ -31,7 +31,7 @@ import { DEFAULT_LIMITS } from '../../server/limits.js';
 import { createLogger } from '../../server/log.js';
 import type { Peer } from '../../server/session.js';
 import { CorruptSessionError, type CommandRecord } from '../../server/store.js';
-import { tempDir, until } from './helpers.js';
+import { createEmptySession, tempDir, until } from './helpers.js';
 
 const dirs: string[] = [];
 const stores: FileStore[] = [];
@@ -57,19 +57,7 @@ async function fresh(
   const ids: string[] = [];
   for (let i = 0; i < count; i++) {
     const id = `session-${String(i).padStart(2, '0')}`;
-    const hash = 'a'.repeat(64);
-    await store.create(
-      {
-        format: 1,
-        id,
-        created: new Date().toISOString(),
-        scenario: { id: 'test', title: 'test', hash, source: 'upload' },
-        seed: 's',
-        tokens: {},
-      },
-      logHeader({ id: 'test', hash }, 's'),
-      'id: test\n',
-    );
+    await createEmptySession(store, id);
     ids.push(id);
   }
   return { dir, store, ids };

@@ -5,10 +5,9 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { logHeader } from '../../src/log/command-log.js';
 import { FileStore } from '../../server/file-store.js';
 import { SessionFiles } from '../../server/session-files.js';
-import { tempDir, until } from './helpers.js';
+import { createEmptySession, tempDir, until } from './helpers.js';
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -71,18 +70,7 @@ describe('session log files', () => {
     dirs.push(dir);
     const store = await FileStore.open(dir, { logWriteDelayMs: 60_000 });
     const hash = 'a'.repeat(64);
-    await store.create(
-      {
-        format: 1,
-        id: 'session-99',
-        created: new Date().toISOString(),
-        scenario: { id: 'test', title: 'test', hash, source: 'upload' },
-        seed: 's',
-        tokens: {},
-      },
-      logHeader({ id: 'test', hash }, 's'),
-      'id: test\n',
-    );
+    await createEmptySession(store, 'session-99');
     const log = joinPath(dir, 'sessions', 'session-99.jsonl');
     const command = { by: 'facilitator' as const, type: 'ruling' as const, reason: 'r' };
     await store.append('session-99', [{ seq: 1, command, id: 'c1' }]);
