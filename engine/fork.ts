@@ -72,7 +72,10 @@ function copyTeams(teams: SessionState['teams']): SessionState['teams'] {
   return out;
 }
 
-/** `public` after a step: as `shareUnchanged`, but a grown append-only list has only its new entries to freeze. */
+/**
+ * `public` after a step: as `shareUnchanged`, except that a grown append-only list needs only
+ * its new entries frozen (the others are the base's, frozen already).
+ */
 function sealPublic(work: PublicState, base: PublicState): PublicState {
   freezeAppended(work.history, base.history);
   freezeAppended(work.mandate.votes, base.mandate.votes);

@@ -98,7 +98,7 @@ export class FileStore implements SessionStore {
     this.files = new SessionFiles((id) => this.logPath(id), {
       maxOpen: options.maxOpenFiles ?? 512,
       writeDelayMs: options.logWriteDelayMs ?? 200,
-      writeAtBytes: 64 * 1024,
+      writeAtChars: 64 * 1024,
     });
   }
 

@@ -1,7 +1,7 @@
 /**
  * Appends to the sessions' own log files, without fsync: the journal already made the records
  * durable, so these writes only keep each log complete and readable. They are therefore
- * gathered: a log is written at most once per `writeDelayMs` (sooner once `writeAtBytes` are
+ * gathered: a log is written at most once per `writeDelayMs` (sooner once `writeAtChars` are
  * waiting), however many of its appends were acknowledged meanwhile; on a busy server that is
  * several times fewer writes (each costs the event loop a threadpool round trip). Per session,
  * writes keep their order (one at a time; text queued meanwhile goes out in the next write);
@@ -36,7 +36,7 @@ export interface SessionFilesOptions {
   /** A log's appended text is written within this many milliseconds… */
   readonly writeDelayMs: number;
   /** … or as soon as this many characters of it are waiting. */
-  readonly writeAtBytes: number;
+  readonly writeAtChars: number;
 }
 
 export class SessionFiles {
@@ -57,7 +57,7 @@ export class SessionFiles {
     const f = this.file(id);
     if (f.error) return;
     f.queued += text;
-    if (f.queued.length >= this.options.writeAtBytes) {
+    if (f.queued.length >= this.options.writeAtChars) {
       this.write(id, f);
       return;
     }

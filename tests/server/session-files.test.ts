@@ -26,7 +26,7 @@ function logs(): { path: (id: string) => string; read: (id: string) => string } 
 describe('session log files', () => {
   it('gathers the appends of a log into a later write', async () => {
     const { path, read } = logs();
-    const files = new SessionFiles(path, { maxOpen: 8, writeDelayMs: 50, writeAtBytes: 1 << 20 });
+    const files = new SessionFiles(path, { maxOpen: 8, writeDelayMs: 50, writeAtChars: 1 << 20 });
     for (let i = 1; i <= 3; i++) files.append('a', `line ${i}\n`);
     expect(read('a')).toBe(''); // nothing written yet: the delay gathers them
     await until(() => read('a') === 'line 1\nline 2\nline 3\n', 5000, 'the gathered write');
@@ -35,7 +35,7 @@ describe('session log files', () => {
 
   it('writes at once past the size threshold, and settles and closes with nothing lost', async () => {
     const { path, read } = logs();
-    const files = new SessionFiles(path, { maxOpen: 8, writeDelayMs: 60_000, writeAtBytes: 10 });
+    const files = new SessionFiles(path, { maxOpen: 8, writeDelayMs: 60_000, writeAtChars: 10 });
     files.append('a', 'short\n');
     files.append('b', 'short\n');
     files.append('a', 'a longer line\n');
@@ -51,7 +51,7 @@ describe('session log files', () => {
   it('never closes a log (least recently used) while its text waits for the timer', async () => {
     const { path, read } = logs();
     // One open file at most; a's second line waits while b's write opens b and evicts.
-    const files = new SessionFiles(path, { maxOpen: 1, writeDelayMs: 60_000, writeAtBytes: 10 });
+    const files = new SessionFiles(path, { maxOpen: 1, writeDelayMs: 60_000, writeAtChars: 10 });
     files.append('a', 'a first, long\n');
     await files.settled('a');
     files.append('a', 'a2\n');
