@@ -9,6 +9,7 @@ export {
   sealSession,
   step,
   stepInPlace,
+  stepValidated,
   type InPlaceOptions,
   type StepResult,
 } from './session.js';

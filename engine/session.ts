@@ -125,7 +125,16 @@ export function parseCommand(
 export function step(state: SessionState, command: unknown): StepResult {
   const parsed = parseCommand(command);
   if (!parsed.ok) return { ok: false, state, error: parsed.error };
-  return applyChecked(state, parsed.command, fork, seal, {});
+  return stepValidated(state, parsed.command);
+}
+
+/**
+ * `step` for a command already validated by `parseCommand` (or by a schema that embeds the
+ * command schema, as the server's frames do): skips only the shape check; authority and
+ * legality are still checked.
+ */
+export function stepValidated(state: SessionState, command: Command): StepResult {
+  return applyChecked(state, command, fork, seal, {});
 }
 
 export interface InPlaceOptions {

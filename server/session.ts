@@ -14,6 +14,7 @@ import {
   eventsFor,
   hashState,
   step,
+  stepValidated,
   viewFor,
   type Command,
   type CommandBody,
@@ -270,7 +271,10 @@ export class LiveSession {
 
   // ------------------------------------------------------------------ commands
 
-  /** A command from a peer; answered by ack (once durable) or error. */
+  /**
+   * A command from a peer, its body validated by the frame schema; answered by ack (once
+   * durable) or error.
+   */
   submit(peer: Peer, id: string, body: CommandBody): void {
     const fail = (code: ErrorCode, message: string): void =>
       peer.send(errorFrame(id, code, message));
@@ -292,7 +296,8 @@ export class LiveSession {
       }
       return;
     }
-    const r = step(this.head, command);
+    // The frame schema has validated the body (it embeds the engine's command schema).
+    const r = stepValidated(this.head, command);
     if (!r.ok) return fail(r.error.code, r.error.message);
     const state = r.state;
     this.head = state;
@@ -493,7 +498,7 @@ export class LiveSession {
     // Older than the tail: the engine is deterministic, so replaying the log regenerates them.
     let state = createSession(this.scenario, this.meta.seed);
     for (let seq = 1; seq <= to; seq++) {
-      const r = step(state, this.commands[seq - 1]);
+      const r = stepValidated(state, this.commands[seq - 1] as Command);
       if (!r.ok) throw new Error(`replay of session ${this.id} failed at seq ${seq}`);
       state = r.state;
       if (seq >= from) peer.send(this.eventFrame(seq, r.events, peer.role));
