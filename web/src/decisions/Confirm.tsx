@@ -1,5 +1,5 @@
 /** The confirmation step of every decision: what will be done, in words, then confirm or go back. */
-import { useEffect, useRef } from 'preact/hooks';
+import { useLayoutEffect, useRef } from 'preact/hooks';
 
 interface Props {
   readonly text: string;
@@ -10,7 +10,9 @@ interface Props {
 
 export function Confirm({ text, busy, onConfirm, onCancel }: Props) {
   const confirm = useRef<HTMLButtonElement>(null);
-  useEffect(() => confirm.current?.focus(), []);
+  // As the confirmation replaces the form, before the browser paints: a keyboard user's next
+  // Enter confirms (an effect after paint left the focus on the page meanwhile).
+  useLayoutEffect(() => confirm.current?.focus(), []);
   return (
     <div class="confirm" role="group" aria-label="Confirm the decision">
       <p>
