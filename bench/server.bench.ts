@@ -9,9 +9,11 @@
  * 2. load: 50 sessions × 4 teams (200 team clients, plus each session's white cell to run the
  *    clock) play rounds in lockstep — every team sends a decision and waits for its ack, then
  *    the white cell advances the turn — first in a closed loop (the most the server can do),
- *    then on a shared tick that offers `--rate` actions/s (default 5,000); each phase reports
- *    acknowledged actions/s, the ack latency (send → durable ack) p50/p99 and the server's
- *    CPU time per action.
+ *    then offering `--rate` actions/s (default 5,000) on ticks, twice: every session on one
+ *    shared tick (bursts of 200 decisions at once, the worst case), then each session on its
+ *    own tick, staggered (as independent exercises are); each phase reports acknowledged
+ *    actions/s, the ack latency (send → durable ack) p50/p99 and the server's CPU time per
+ *    action.
  *
  * The clients are bare WebSockets that read only their acks (bench/load-client.ts), so that the
  * load generator, on the same two cores, takes as little from the server as it can.
@@ -116,10 +118,12 @@ async function main(): Promise<void> {
   }
   const m1 = await memory();
   const kb = (b: number): string => (b / 1024).toFixed(1);
-  console.log(
-    `idle sessions: ${IDLE} created; per session ${kb((m1.heapUsed - m0.heapUsed) / IDLE)} KB heap, ` +
-      `${kb((m1.rss - m0.rss) / IDLE)} KB RSS (target ≤ 100 KB)`,
-  );
+  if (IDLE > 0) {
+    console.log(
+      `idle sessions: ${IDLE} created; per session ${kb((m1.heapUsed - m0.heapUsed) / IDLE)} KB heap, ` +
+        `${kb((m1.rss - m0.rss) / IDLE)} KB RSS (target ≤ 100 KB)`,
+    );
+  }
 
   // 2. Load.
   const doc = parseDocument(readFileSync('scenarios/tutorial.yaml', 'utf8'));
@@ -147,12 +151,16 @@ async function main(): Promise<void> {
   );
 
   /**
-   * One measured phase. `tickMs` undefined: closed loop (each session starts its next round
-   * as soon as the last is acknowledged: the most the server can do). Otherwise rounds start
-   * on a shared clock every `tickMs` (lockstep ticks: a fixed offered load); a session whose
-   * previous round is not done skips the tick (counted).
+   * One measured phase. `tick` undefined: closed loop (each session starts its next round
+   * as soon as the last is acknowledged: the most the server can do). Otherwise each session
+   * starts a round every `tick.ms` (a fixed offered load): all at the same instant (a burst of
+   * 200 decisions, the worst case), or `staggered` evenly over the period, as independent
+   * exercises would. A session whose previous round is not done skips its tick (counted).
    */
-  const phase = async (label: string, tickMs: number | undefined): Promise<void> => {
+  const phase = async (
+    label: string,
+    tick: { ms: number; staggered: boolean } | undefined,
+  ): Promise<void> => {
     const sessions = await open(label.slice(0, 6));
     let measuring = false;
     let stop = false;
@@ -187,27 +195,32 @@ async function main(): Promise<void> {
     };
     let loops: Promise<unknown>[];
     let ticker: NodeJS.Timeout | undefined;
-    if (tickMs === undefined) {
+    if (tick === undefined) {
       loops = sessions.map(async (s) => {
         while (!stop && (await round(s)));
       });
     } else {
       const busy = new Set<Session>();
       const pending = new Set<Promise<unknown>>();
-      ticker = setInterval(() => {
-        for (const s of sessions) {
-          if (busy.has(s)) {
-            if (measuring) skipped++;
-            continue;
-          }
-          busy.add(s);
-          const p = round(s).finally(() => {
-            busy.delete(s);
-            pending.delete(p);
-          });
-          pending.add(p);
+      const start = (s: Session): void => {
+        if (busy.has(s)) {
+          if (measuring) skipped++;
+          return;
         }
-      }, tickMs);
+        busy.add(s);
+        const p = round(s).finally(() => {
+          busy.delete(s);
+          pending.delete(p);
+        });
+        pending.add(p);
+      };
+      let next = 0;
+      ticker = tick.staggered
+        ? setInterval(
+            () => start(sessions[next++ % sessions.length] as Session),
+            tick.ms / SESSIONS,
+          )
+        : setInterval(() => sessions.forEach(start), tick.ms);
       loops = [
         new Promise<void>((resolve) => setTimeout(resolve, 0)).then(async () => {
           while (!stop) await sleep(50);
@@ -239,7 +252,7 @@ async function main(): Promise<void> {
     const total = teamActions + clockActions;
     console.log(`\n${label}`);
     console.log(
-      `  ${Math.round(total / elapsed)} acknowledged actions/s (${Math.round(teamActions / elapsed)}/s team decisions + ${Math.round(clockActions / elapsed)}/s clock advances; ${refused} refused${tickMs === undefined ? '' : `; ${skipped} session-ticks skipped, still busy`})`,
+      `  ${Math.round(total / elapsed)} acknowledged actions/s (${Math.round(teamActions / elapsed)}/s team decisions + ${Math.round(clockActions / elapsed)}/s clock advances; ${refused} refused${tick === undefined ? '' : `; ${skipped} session-ticks skipped, still busy`})`,
     );
     console.log(`  (the sessions reached turn ${Math.round(turns / SESSIONS)} on average)`);
     console.log(
@@ -264,9 +277,17 @@ async function main(): Promise<void> {
     undefined,
   );
   const tickMs = (1000 * SESSIONS * (TEAMS.length + 1)) / RATE;
+  const offered = `offered load ${RATE} actions/s: ${TEAMS.length} decisions + 1 advance per session and tick`;
+  await phase(`every session on one tick every ${tickMs.toFixed(1)} ms (${offered}):`, {
+    ms: tickMs,
+    staggered: false,
+  });
   await phase(
-    `lockstep ticks every ${tickMs.toFixed(1)} ms (offered load ${RATE} actions/s: ${TEAMS.length} decisions + 1 advance per session and tick):`,
-    tickMs,
+    `each session on its own tick, staggered over the ${tickMs.toFixed(1)} ms (${offered}):`,
+    {
+      ms: tickMs,
+      staggered: true,
+    },
   );
   console.log('\ntargets: ≥ 5,000 actions/s, ack p99 ≤ 20 ms, ≤ 100 KB per idle session');
 }
