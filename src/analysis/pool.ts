@@ -3,9 +3,7 @@
  * 0 workers. Chunks of runs are handed out as threads free up and come back in columns (see
  * columns.ts), their buffers transferred rather than copied; each is kept at its place in run
  * order, so the result is the same whatever the number of threads or the order chunks finish.
- *
- * Workers load their module as run/worker-module.ts explains (the TypeScript sources through
- * tsx, or the build).
+ * The threads themselves are started by threads.ts.
  */
 import type { Worker } from 'node:worker_threads';
 import type { RunColumns } from './columns.js';
