@@ -26,53 +26,79 @@ export type Phase = 'setup' | PhaseNameT | 'ended';
  */
 export function stageOf(machines: SessionState['machines']): string {
   const ex = stateLabel(machines.exercise.value);
-  if (ex === 'running.mandate') return `mandate.${stateLabel(machines.mandate.value)}`;
+  if (ex === 'running.mandate') return interned(`mandate.${stateLabel(machines.mandate.value)}`);
   if (ex === 'running.forceGeneration') {
-    return `forceGeneration.${stateLabel(machines.forceGeneration.value)}`;
+    return interned(`forceGeneration.${stateLabel(machines.forceGeneration.value)}`);
   }
-  if (ex === 'running.deployment') return `deployment.${stateLabel(machines.deployment.value)}`;
-  return ex;
+  if (ex === 'running.deployment') {
+    return interned(`deployment.${stateLabel(machines.deployment.value)}`);
+  }
+  return interned(ex);
 }
+
+/** One string object per stage, so that comparing stages (factsOf) compares references. */
+function interned(stage: string): string {
+  const known = stageStrings.get(stage);
+  if (known !== undefined) return known;
+  stageStrings.set(stage, stage);
+  return stage;
+}
+const stageStrings = new Map<string, string>();
 
 /**
- * True if `stage` is `head.sub` or inside it. Rules ask this on every check, so it compares in
- * place rather than building strings.
+ * What the rules ask about one stage, worked out once per stage (stages are few, and rules ask
+ * "where are we?" about a thousand times a run): its phase, and the paths it is at or inside
+ * in each phase machine, e.g. `unsc` and `unsc.voting` in the mandate for
+ * "mandate.unsc.voting". Asking is then one set lookup with a constant string.
  */
-function within(stage: string, head: string, sub: string): boolean {
-  const end = head.length + 1 + sub.length;
-  return (
-    stage.startsWith(head) &&
-    stage.charCodeAt(head.length) === DOT &&
-    stage.startsWith(sub, head.length + 1) &&
-    (stage.length === end || stage.charCodeAt(end) === DOT)
-  );
-}
-const DOT = 46;
-
-const phases = new Map<string, Phase>();
-/** The last answer: a run asks hundreds of times a turn, and its stage seldom changes. */
-let last: { stage: string; phase: Phase } = { stage: '', phase: 'setup' };
-
-/** The phase named in scenario triggers and conditions (memoised: stages are few). */
-export function phaseOf(s: SessionState): Phase {
-  if (s.stage === last.stage) return last.phase;
-  let phase = phases.get(s.stage);
-  if (phase === undefined) {
-    phase = phaseOfStage(s.stage);
-    phases.set(s.stage, phase);
-  }
-  last = { stage: s.stage, phase };
-  return phase;
+interface StageFacts {
+  readonly stage: string;
+  readonly phase: Phase;
+  readonly mandate: ReadonlySet<string>;
+  readonly forceGeneration: ReadonlySet<string>;
+  readonly deployment: ReadonlySet<string>;
 }
 
-function phaseOfStage(stage: string): Phase {
-  const [head = '', sub = ''] = stage.split('.');
+const NOWHERE: ReadonlySet<string> = new Set();
+
+function factsOfStage(stage: string): StageFacts {
+  const [head = '', ...rest] = stage.split('.');
+  const paths = new Set<string>();
+  for (let i = 1; i <= rest.length; i++) paths.add(rest.slice(0, i).join('.'));
+  return {
+    stage,
+    phase: phaseOfStage(head, rest[0] ?? ''),
+    mandate: head === 'mandate' ? paths : NOWHERE,
+    forceGeneration: head === 'forceGeneration' ? paths : NOWHERE,
+    deployment: head === 'deployment' ? paths : NOWHERE,
+  };
+}
+
+function phaseOfStage(head: string, sub: string): Phase {
   if (head === 'deployment') {
     if (sub === 'lift' || sub === 'ioc') return 'deployment';
     return sub === 'operations' ? 'operations' : 'transition';
   }
   return head as Phase;
 }
+
+const factsByStage = new Map<string, StageFacts>();
+/** The last stage asked about: a run's stage seldom changes. */
+let last: StageFacts = factsOfStage('setup');
+
+function factsOf(s: SessionState): StageFacts {
+  if (s.stage === last.stage) return last;
+  let facts = factsByStage.get(s.stage);
+  if (facts === undefined) {
+    facts = factsOfStage(s.stage);
+    factsByStage.set(s.stage, facts);
+  }
+  last = facts;
+  return facts;
+}
+
+/** The phase named in scenario triggers and conditions. */
+export const phaseOf = (s: SessionState): Phase => factsOf(s).phase;
 
 /** A readable label of the exact stage, e.g. "mandate › unsc.voting". */
 export function phaseLabel(s: SessionState): string {
@@ -83,11 +109,12 @@ export function phaseLabel(s: SessionState): string {
   return `${head} › ${s.stage.slice(dot + 1)}`;
 }
 
-export const inMandate = (s: SessionState, sub: string): boolean => within(s.stage, 'mandate', sub);
+/** True if the stage is the mandate's `sub` (dotted, e.g. "unsc.voting") or inside it. */
+export const inMandate = (s: SessionState, sub: string): boolean => factsOf(s).mandate.has(sub);
 export const inForceGeneration = (s: SessionState, sub: string): boolean =>
-  within(s.stage, 'forceGeneration', sub);
+  factsOf(s).forceGeneration.has(sub);
 export const inDeployment = (s: SessionState, sub: string): boolean =>
-  within(s.stage, 'deployment', sub);
+  factsOf(s).deployment.has(sub);
 
 const initial = new WeakMap<Scenario, SessionState['machines']>();
 
@@ -118,11 +145,11 @@ function firstSnapshots(sc: Scenario): SessionState['machines'] {
 }
 
 function announce(ctx: StepContext, before: string): void {
-  ctx.s.stage = stageOf(ctx.s.machines);
-  if (ctx.s.stage !== before) {
-    ctx.s.public.phaseSince = ctx.s.turn;
-    emit(ctx, 'phase', () => `Phase: ${phaseLabel(ctx.s)}`);
-  }
+  const stage = stageOf(ctx.s.machines);
+  if (stage === before) return;
+  ctx.s.stage = stage;
+  ctx.s.public.phaseSince = ctx.s.turn;
+  emit(ctx, 'phase', () => `Phase: ${phaseLabel(ctx.s)}`);
 }
 
 export function sendExercise(ctx: StepContext, event: ExerciseEvent, reason?: string): void {
@@ -158,7 +185,7 @@ function sendPhase(
   const changed = next !== ctx.s.machines[key];
   ctx.s.machines[key] = next;
   if (next.status === 'done') onDone();
-  else announce(ctx, before);
+  else if (changed) announce(ctx, before);
   return changed;
 }
 

@@ -55,10 +55,20 @@ export function sendTo(
   return result;
 }
 
-/** A memo key for an event: its type alone when it carries nothing else (most do not). */
+/**
+ * A memo key for an event: its type, then each other field (`DRAFT|chapter="VII"`). Numbers and
+ * booleans are written as they are, which is how JSON writes them, without the cost of
+ * JSON.stringify on the whole event.
+ */
 function keyOf(event: EventObject): string {
-  for (const k in event) if (k !== 'type') return JSON.stringify(event);
-  return event.type;
+  let key = event.type;
+  for (const k in event) {
+    if (k === 'type') continue;
+    const v = (event as unknown as Record<string, unknown>)[k];
+    key +=
+      typeof v === 'number' || typeof v === 'boolean' ? `|${k}=${v}` : `|${k}=${JSON.stringify(v)}`;
+  }
+  return key;
 }
 
 function transitionOf(
