@@ -190,8 +190,10 @@ function applyChecked(
   end: (s: SessionState) => SessionState,
   options: InPlaceOptions,
 ): StepResult {
-  const { by, ...body } = command;
-  const rejection = checkCommand(state, by, body);
+  // The rules read the command's own fields and ignore `by`, so the command goes in whole:
+  // splitting it with a rest pattern costs more than many a rule.
+  const by = command.by;
+  const rejection = checkCommand(state, by, command);
   if (rejection) return { ok: false, state, error: rejection };
   const events: EngineEvent[] = [];
   const work = begin(state);
@@ -203,7 +205,7 @@ function applyChecked(
     quiet: options.quiet ?? false,
     onResolution: options.onResolution,
   };
-  applyCommand(ctx, by, body);
+  applyCommand(ctx, by, command);
   work.seq += 1;
   if (ctx.rng.used) work.control.rng = ctx.rng.state();
   return { ok: true, state: end(work), events };
