@@ -90,8 +90,10 @@ export function triggerInjects(ctx: StepContext): void {
   for (const def of triggerableIn(ctx.scenario, phaseOf(s))) {
     const t = def.trigger;
     if (t.turn !== undefined && s.turn !== t.turn) continue;
-    if ((s.injects.fired[def.id] ?? 0) >= t.repeat) continue;
-    if (s.injects.active[def.id] !== undefined) continue;
+    const fired = s.injects.fired[def.id] ?? 0;
+    if (fired >= t.repeat) continue;
+    // Only a fired inject can be active: most never fire, and skip the second lookup.
+    if (fired > 0 && s.injects.active[def.id] !== undefined) continue;
     if (t.when && !allHold(s, t.when)) continue;
     if (t.chance !== undefined && ctx.rng.next() >= t.chance) continue;
     fireInject(ctx, def, 'scenario');
