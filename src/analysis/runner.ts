@@ -6,18 +6,15 @@
  * is how inject outcomes are counted. Quiet and reported steps take the same rolls (the engine
  * guarantees it), so a record does not depend on what it collected.
  */
-import {
-  createWorkingSession,
-  applyInPlace,
-  forkSession,
-  phaseOf,
-  type Command,
-  type Phase,
-  type Rejection,
-  type Scenario,
-  type SessionState,
-} from '../../engine/index.js';
+// The engine's modules one by one, not its index: a batch worker loads this module, and the
+// index would bring in the schemas and their library, which runs never use.
+import { createWorkingSession, applyInPlace, forkSession } from '../../engine/apply.js';
+import type { Command } from '../../engine/commands/schema.js';
+import type { Rejection } from '../../engine/errors.js';
+import { phaseOf, type Phase } from '../../engine/phase.js';
 import { seedRng } from '../../engine/rng.js';
+import type { Scenario } from '../../engine/scenario/schema.js';
+import type { SessionState } from '../../engine/state.js';
 import type { ScheduledDecision } from '../run/headless.js';
 
 /** The phases whose durations a batch measures, in the order an exercise runs them. */

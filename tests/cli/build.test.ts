@@ -3,7 +3,7 @@
  * results as the TypeScript sources. Built into a folder of its own, so `dist/` is untouched.
  */
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ttx } from '../helpers/cli.js';
@@ -14,6 +14,18 @@ const outdir = `.build-test-${process.pid}`;
 function node(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, args, { cwd: root, encoding: 'utf8', timeout: 60_000 });
   return { status: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** The bundled modules a built module loads when it starts (its static imports, transitively). */
+function staticGraph(dir: string, entry: string): string[] {
+  const seen = new Set<string>([entry]);
+  for (const file of seen) {
+    const text = readFileSync(join(dir, file), 'utf8');
+    for (const m of text.matchAll(/^import(?:[^'"]*?from)?\s*["']\.\/([^"']+)["']/gm)) {
+      if (m[1]) seen.add(m[1]);
+    }
+  }
+  return [...seen];
 }
 
 /** A batch report without how it ran (threads, seconds). */
@@ -56,5 +68,14 @@ describe('the built CLI', { timeout: 120_000 }, () => {
     );
     expect(check.status).toBe(0);
     expect(check.stdout).toContain('properties hold');
+  });
+
+  it('starts batch workers without the schema library (runs never validate)', () => {
+    const dir = join(root, outdir);
+    const graph = staticGraph(dir, 'batch-worker.mjs');
+    const sources = graph.map((f) => readFileSync(join(dir, f), 'utf8'));
+    // esbuild marks each bundled module with its path: the engine is there, zod is not.
+    expect(sources.some((t) => t.includes('// engine/apply.ts'))).toBe(true);
+    expect(sources.filter((t) => t.includes('// node_modules/zod/'))).toEqual([]);
   });
 });
