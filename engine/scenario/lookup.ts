@@ -16,7 +16,11 @@ export interface ScenarioLookup {
 
 const cache = new WeakMap<Scenario, ScenarioLookup>();
 
+/** The last scenario asked about: a run asks a few hundred times, always about the same one. */
+let last: { sc: Scenario; lookup: ScenarioLookup } | undefined;
+
 export function lookup(sc: Scenario): ScenarioLookup {
+  if (last?.sc === sc) return last.lookup;
   let l = cache.get(sc);
   if (!l) {
     const members = sc.unsc?.members ?? [];
@@ -34,5 +38,6 @@ export function lookup(sc: Scenario): ScenarioLookup {
     };
     cache.set(sc, l);
   }
+  last = { sc, lookup: l };
   return l;
 }
