@@ -38,6 +38,12 @@ try {
     // eslint-disable-next-line @typescript-eslint/no-unsafe-assignment -- the bundle is src/cli/main.ts built, without types
     cli = await import(bundle.href);
   } else {
+    // Say so on a terminal: start-up (and each worker thread's) is several times slower.
+    if (process.stderr.isTTY) {
+      process.stderr.write(
+        'ttx: running the TypeScript sources (dist/ is missing or older than them); `npm run build:cli` makes start-up fast\n',
+      );
+    }
     const { register } = await import('tsx/esm/api');
     register();
     cli = /** @type {Cli} */ (await import('../src/cli/main.ts'));
