@@ -25,16 +25,28 @@ export type Phase = 'setup' | PhaseNameT | 'ended';
  * every check, and reading it must not walk the machine snapshots.
  */
 export function stageOf(machines: SessionState['machines']): string {
-  const ex = stateLabel(machines.exercise.value);
-  if (ex === 'running.mandate') return interned(`mandate.${stateLabel(machines.mandate.value)}`);
+  const ex = stageFrom(machines.exercise, '');
+  if (ex === 'running.mandate') return stageFrom(machines.mandate, 'mandate.');
   if (ex === 'running.forceGeneration') {
-    return interned(`forceGeneration.${stateLabel(machines.forceGeneration.value)}`);
+    return stageFrom(machines.forceGeneration, 'forceGeneration.');
   }
-  if (ex === 'running.deployment') {
-    return interned(`deployment.${stateLabel(machines.deployment.value)}`);
-  }
-  return interned(ex);
+  if (ex === 'running.deployment') return stageFrom(machines.deployment, 'deployment.');
+  return ex;
 }
+
+/**
+ * `prefix` + the snapshot's state label, interned, remembered per snapshot: snapshots are
+ * immutable and shared (machines/drive.ts), so a run finds most of its stages here.
+ */
+function stageFrom(snapshot: PersistedMachine, prefix: string): string {
+  let stage = stages.get(snapshot);
+  if (stage === undefined) {
+    stage = interned(`${prefix}${stateLabel(snapshot.value)}`);
+    stages.set(snapshot, stage);
+  }
+  return stage;
+}
+const stages = new WeakMap<PersistedMachine, string>();
 
 /** One string object per stage, so that comparing stages (factsOf) compares references. */
 function interned(stage: string): string {
