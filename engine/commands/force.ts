@@ -3,7 +3,7 @@ import { emit, type StepContext } from '../context.js';
 import { reject } from '../errors.js';
 import type { ForceGenerationContext } from '../machines/force-generation.js';
 import { inForceGeneration, sendForceGeneration } from '../phase.js';
-import type { CaveatName, ScenarioTeam } from '../scenario/schema.js';
+import type { CaveatName, Scenario, ScenarioTeam } from '../scenario/schema.js';
 import type { SessionState } from '../state.js';
 import type { CommandOf } from './schema.js';
 import type { CommandSpec } from './spec.js';
@@ -157,6 +157,20 @@ export const acceptGaps: CommandSpec<'acceptGaps'> = {
   options: () => [{ type: 'acceptGaps' }],
 };
 
+const liftOrders = new WeakMap<Scenario, Map<string, number>>();
+
+/** Each CJSOR slot's place in the lift queue: critical slots first, then CJSOR order. */
+function liftOrder(sc: Scenario): Map<string, number> {
+  let order = liftOrders.get(sc);
+  if (!order) {
+    order = new Map(
+      sc.forceGeneration.cjsor.map((slot, i) => [slot.id, (slot.critical ? 0 : 1000) + i]),
+    );
+    liftOrders.set(sc, order);
+  }
+  return order;
+}
+
 export const transferAuthority: CommandSpec<'transferAuthority'> = {
   who: ['alliance'],
   check: (s) =>
@@ -165,21 +179,21 @@ export const transferAuthority: CommandSpec<'transferAuthority'> = {
       : reject('wrongPhase', 'forces are not ready for transfer of authority'),
   apply: (ctx, _c, team) => {
     const { s } = ctx;
-    const order = new Map(
-      ctx.scenario.forceGeneration.cjsor.map((slot, i) => [
-        slot.id,
-        (slot.critical ? 0 : 1000) + i,
-      ]),
-    );
-    s.public.lift.queue = Object.values(s.force.contingents)
-      .sort((a, b) => (order.get(a.slot) ?? 0) - (order.get(b.slot) ?? 0) || (a.id < b.id ? -1 : 1))
+    const order = liftOrder(ctx.scenario);
+    const contingents = Object.values(s.force.contingents);
+    // Critical slots first, then CJSOR order, then contingent id.
+    s.public.lift.queue = contingents
+      .map((c) => ({ id: c.id, rank: order.get(c.slot) ?? 0 }))
+      .sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : 1))
       .map((c) => c.id);
-    const airlift = Object.values(s.force.contingents)
-      .filter((c) => c.capability === 'strategicAirlift')
-      .reduce((n, c) => n + c.units, 0);
+    let airlift = 0;
+    let total = 0;
+    for (const c of contingents) {
+      total += c.units;
+      if (c.capability === 'strategicAirlift') airlift += c.units;
+    }
     s.public.lift.capacity =
       ctx.scenario.deployment.liftPerTurn + airlift * ctx.scenario.deployment.liftPerAirliftUnit;
-    const total = Object.values(s.force.contingents).reduce((n, c) => n + c.units, 0);
     s.public.units = { total, atHome: total, arrived: 0, deployed: 0 };
     emit(
       ctx,
