@@ -113,6 +113,21 @@ function respondToInjects(ctx: StepContext, team: ScenarioTeam): void {
 function nationPolicy(ctx: StepContext, team: ScenarioTeam): void {
   const { s } = ctx;
   const support = s.teams[team.id]?.support ?? team.support;
+  // The phase first: it rules out most of the questions below (a nation is asked every turn).
+  const phase = phaseOf(s);
+  if (phase === 'mandate') nationMandatePolicy(ctx, team, support);
+  else if (phase === 'forceGeneration') {
+    if (inForceGeneration(s, 'pledging')) pledgePolicy(ctx, team, support);
+  } else if (phase === 'operations' || phase === 'transition') {
+    if (team.policy.cimic) issue(ctx, team, { type: 'cimic' });
+  }
+  if (team.policy.shareIntel && (inDeployment(s, 'lift') || phaseOf(s) === 'operations')) {
+    issue(ctx, team, { type: 'shareIntel' });
+  }
+}
+
+function nationMandatePolicy(ctx: StepContext, team: ScenarioTeam, support: number): void {
+  const { s } = ctx;
   if (inMandate(s, 'unsc')) {
     diplomacyPolicy(ctx, team);
     const unsc = ctx.scenario.unsc;
@@ -133,13 +148,6 @@ function nationPolicy(ctx: StepContext, team: ScenarioTeam): void {
     nacStance(ctx, team, support);
   } else if (inMandate(s, 'national') && s.public.mandate.approvals[team.id] === 'pending') {
     issue(ctx, team, { type: 'nationalDecision', approve: support >= 0.35 });
-  } else if (inForceGeneration(s, 'pledging')) {
-    pledgePolicy(ctx, team, support);
-  } else if (phaseOf(s) === 'operations' || phaseOf(s) === 'transition') {
-    if (team.policy.cimic) issue(ctx, team, { type: 'cimic' });
-  }
-  if (team.policy.shareIntel && (inDeployment(s, 'lift') || phaseOf(s) === 'operations')) {
-    issue(ctx, team, { type: 'shareIntel' });
   }
 }
 
