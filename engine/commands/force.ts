@@ -3,7 +3,7 @@ import { emit, type StepContext } from '../context.js';
 import { reject } from '../errors.js';
 import type { ForceGenerationContext } from '../machines/force-generation.js';
 import { inForceGeneration, sendForceGeneration } from '../phase.js';
-import type { CaveatName, Scenario, ScenarioTeam } from '../scenario/schema.js';
+import type { CaveatName, ScenarioTeam } from '../scenario/schema.js';
 import type { SessionState } from '../state.js';
 import type { CommandOf } from './schema.js';
 import type { CommandSpec } from './spec.js';
@@ -157,20 +157,6 @@ export const acceptGaps: CommandSpec<'acceptGaps'> = {
   options: () => [{ type: 'acceptGaps' }],
 };
 
-const liftOrders = new WeakMap<Scenario, Map<string, number>>();
-
-/** Each CJSOR slot's place in the lift queue: critical slots first, then CJSOR order. */
-function liftOrder(sc: Scenario): Map<string, number> {
-  let order = liftOrders.get(sc);
-  if (!order) {
-    order = new Map(
-      sc.forceGeneration.cjsor.map((slot, i) => [slot.id, (slot.critical ? 0 : 1000) + i]),
-    );
-    liftOrders.set(sc, order);
-  }
-  return order;
-}
-
 export const transferAuthority: CommandSpec<'transferAuthority'> = {
   who: ['alliance'],
   check: (s) =>
@@ -179,11 +165,11 @@ export const transferAuthority: CommandSpec<'transferAuthority'> = {
       : reject('wrongPhase', 'forces are not ready for transfer of authority'),
   apply: (ctx, _c, team) => {
     const { s } = ctx;
-    const order = liftOrder(ctx.scenario);
+    const { liftRank } = lookup(ctx.scenario);
     const contingents = Object.values(s.force.contingents);
     // Critical slots first, then CJSOR order, then contingent id.
     s.public.lift.queue = contingents
-      .map((c) => ({ id: c.id, rank: order.get(c.slot) ?? 0 }))
+      .map((c) => ({ id: c.id, rank: liftRank.get(c.slot) ?? 0 }))
       .sort((a, b) => a.rank - b.rank || (a.id < b.id ? -1 : 1))
       .map((c) => c.id);
     let airlift = 0;

@@ -8,6 +8,8 @@ export interface ScenarioLookup {
   readonly event: ReadonlyMap<string, ScenarioEventDef>;
   readonly slot: ReadonlyMap<string, Scenario['forceGeneration']['cjsor'][number]>;
   readonly member: ReadonlyMap<string, NonNullable<Scenario['unsc']>['members'][number]>;
+  /** Each CJSOR slot's place in the lift queue: critical slots first, then CJSOR order. */
+  readonly liftRank: ReadonlyMap<string, number>;
   /** The id of the alliance team (the schema requires exactly one). */
   readonly alliance: string;
   /** Display names of teams and Council members. */
@@ -30,6 +32,9 @@ export function lookup(sc: Scenario): ScenarioLookup {
       event: new Map(sc.events.map((e) => [e.id, e])),
       slot: new Map(sc.forceGeneration.cjsor.map((x) => [x.id, x])),
       member: new Map(members.map((m) => [m.id, m])),
+      liftRank: new Map(
+        sc.forceGeneration.cjsor.map((slot, i) => [slot.id, (slot.critical ? 0 : 1000) + i]),
+      ),
       alliance: sc.teams.find((t) => t.kind === 'alliance')?.id ?? '',
       name: new Map([
         ...members.map((m) => [m.id, m.name] as const),
