@@ -2,7 +2,8 @@
  * Instruction counts of the engine, for comparing two versions of the code on a machine whose
  * speed moves from minute to minute (see README, Performance). Time varies by a third between
  * runs here; the number of instructions a run executes, counted by valgrind (cachegrind, no
- * cache simulation) with V8 on one thread, repeats to within about 2 % (V8 seeds its hash tables at random).
+ * cache simulation) with V8 on one thread, repeats to within about 2 % (V8 seeds its string
+ * hashes at random, which likely accounts for the rest).
  *
  * The workload (instructions-workload.ts, bundled with esbuild) warms up on 500 runs of the
  * scenario, then plays N more. It is run twice, with N = 0 and with N runs, in parallel; the
