@@ -34,6 +34,12 @@ export interface Limits {
   readonly eventTail: number;
   /** A state hash is logged every this many commands (checked on restart). */
   readonly checkpointEvery: number;
+  /**
+   * A connection whose role issued none of the commands just made durable gets their frames
+   * at most this much later, with those of any commands made durable meanwhile (its own
+   * commands' frames go with their acks at once). 0: every frame at once.
+   */
+  readonly pushDelayMs: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -54,4 +60,5 @@ export const DEFAULT_LIMITS: Limits = {
   maxBufferedBytes: 16 * 1024 * 1024,
   eventTail: 1024,
   checkpointEvery: 1024,
+  pushDelayMs: 50,
 };

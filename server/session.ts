@@ -67,6 +67,17 @@ export interface SessionLimits {
   readonly maxBufferedBytes: number;
   /** Most connections to one session. */
   readonly maxPeers: number;
+  /**
+   * A role that issued none of a batch's commands gets its frames at most this much later
+   * (0: at once), with those of any batch committed meanwhile.
+   */
+  readonly pushDelayMs: number;
+}
+
+/** What a push sends the connections of one role: its frames, by seq (negative: with the patch). */
+interface RoleChange {
+  readonly patch: { readonly base: number; readonly patches: readonly unknown[] } | undefined;
+  readonly frames: Map<number, string>;
 }
 
 interface Waiter {
@@ -137,6 +148,8 @@ export class LiveSession {
   /** The last view pushed to each role that has peers, and its seq. */
   private readonly roleViews = new Map<Role, { seq: number; view: View }>();
   private readonly laggards = new Set<Peer>();
+  /** A push to the roles that did not act, due within `pushDelayMs`. */
+  private pushTimer: NodeJS.Timeout | undefined;
 
   constructor(
     meta: SessionMeta,
@@ -382,6 +395,8 @@ export class LiveSession {
     this.inflight = [];
     this.queued = [];
     this.queue = [];
+    clearTimeout(this.pushTimer);
+    this.pushTimer = undefined;
     for (const p of [...this.peers]) {
       this.leave(p);
       p.close(CLOSE.unavailable, 'session unavailable');
@@ -391,43 +406,31 @@ export class LiveSession {
 
   // ------------------------------------------------------------------ pushing
 
-  /** The entries are durable: push their events and the view change, then the acks. */
+  /**
+   * The entries are durable. The roles that issued them get everything they have not seen,
+   * then their acks, at once. The other roles get theirs within `pushDelayMs`, together with
+   * whatever else commits meanwhile: one write per connection for several commands, and one
+   * view diff per role.
+   */
   private commit(entries: readonly Entry[]): void {
     const last = entries[entries.length - 1];
     if (!last) return;
     this.committed = last.state;
     for (const e of entries) this.pushTail(e.events);
-    const corked = [...this.peers];
-    for (const p of corked) p.cork?.();
-    const frames = new Map<Role, { base: number | undefined; frames: string[] }>();
-    const memo: DiffMemo = new WeakMap();
-    for (const peer of this.peers) {
-      if (peer.lagging) continue;
-      const queued = peer.buffered();
-      if (queued > this.limits.maxBufferedBytes) {
-        this.drop(peer);
-        continue;
-      }
-      if (queued > this.limits.highWaterBytes) {
-        peer.lagging = true;
-        this.laggards.add(peer);
-        continue;
-      }
-      let out = frames.get(peer.role);
-      if (!out) {
-        out = this.framesFor(peer.role, entries, memo);
-        frames.set(peer.role, out);
-      }
-      if (out.base === peer.viewSeq) {
-        for (const f of out.frames) peer.send(f);
-      } else {
-        // Not at the base of the patch: the events without it, then a full view.
-        for (const e of entries) peer.send(this.eventFrame(e.seq, e.events, peer.role));
-        this.sendView(peer);
-      }
-      peer.sentSeq = last.seq;
-      peer.viewSeq = last.seq;
+    const delay = this.limits.pushDelayMs;
+    let roles: Set<Role> | undefined;
+    if (delay > 0 && this.committed.status !== 'ended') {
+      roles = new Set();
+      for (const e of entries) for (const w of e.waiters) roles.add(w.peer.role);
     }
+    const corked: Peer[] = [];
+    for (const p of this.peers) {
+      if (roles === undefined || roles.has(p.role)) {
+        p.cork?.();
+        corked.push(p);
+      }
+    }
+    this.push(roles);
     for (const e of entries) {
       for (const w of e.waiters) {
         if (this.peers.has(w.peer)) {
@@ -442,29 +445,86 @@ export class LiveSession {
       }
     }
     for (const p of corked) p.uncork?.();
+    if (roles !== undefined && this.pushTimer === undefined) {
+      for (const p of this.peers) {
+        if (!p.lagging && p.sentSeq < last.seq) {
+          this.pushTimer = setTimeout(() => this.pushAll(), delay);
+          this.pushTimer.unref();
+          break;
+        }
+      }
+    }
   }
 
-  /** The frames a role gets for a batch: one event frame per command, the last with the patch. */
-  private framesFor(
-    role: Role,
-    entries: readonly Entry[],
-    memo: DiffMemo,
-  ): { base: number | undefined; frames: string[] } {
-    const last = entries[entries.length - 1] as Entry;
+  /** Every connection gets what it has not seen. */
+  private pushAll(): void {
+    clearTimeout(this.pushTimer);
+    this.pushTimer = undefined;
+    const corked = [...this.peers];
+    for (const p of corked) p.cork?.();
+    this.push(undefined);
+    for (const p of corked) p.uncork?.();
+  }
+
+  /**
+   * Brings the connections of these roles (all when undefined) up to the committed state:
+   * an event frame for each command they have not seen, the last with the view patch.
+   */
+  private push(roles: ReadonlySet<Role> | undefined): void {
+    const seq = this.committed.seq;
+    const memo: DiffMemo = new WeakMap();
+    const changes = new Map<Role, RoleChange>();
+    for (const peer of this.peers) {
+      if (peer.lagging || (roles !== undefined && !roles.has(peer.role))) continue;
+      if (peer.sentSeq >= seq && peer.viewSeq >= seq) continue;
+      const queued = peer.buffered();
+      if (queued > this.limits.maxBufferedBytes) {
+        this.drop(peer);
+        continue;
+      }
+      if (queued > this.limits.highWaterBytes) {
+        peer.lagging = true;
+        this.laggards.add(peer);
+        continue;
+      }
+      let change = changes.get(peer.role);
+      if (!change) {
+        change = this.roleChange(peer.role, memo);
+        changes.set(peer.role, change);
+      }
+      const patched = change.patch !== undefined && peer.viewSeq === change.patch.base;
+      if (peer.sentSeq + 1 < this.tailStart) {
+        this.sendEvents(peer, peer.sentSeq + 1, seq); // older than the tail: replayed
+      } else {
+        for (let s = peer.sentSeq + 1; s <= seq; s++) {
+          const withPatch = patched && s === seq;
+          const key = withPatch ? -s : s;
+          let text = change.frames.get(key);
+          if (text === undefined) {
+            const events = this.tail[s - this.tailStart] ?? [];
+            text = eventFrameText(s, events, peer.role, withPatch ? change.patch : undefined);
+            change.frames.set(key, text);
+          }
+          peer.send(text);
+        }
+      }
+      peer.sentSeq = seq;
+      if (patched) peer.viewSeq = seq;
+      else if (peer.viewSeq !== seq) this.sendView(peer);
+    }
+  }
+
+  /** A role's view now, and the patch from the last one it was sent (when there was one). */
+  private roleChange(role: Role, memo: DiffMemo): RoleChange {
+    const seq = this.committed.seq;
     const before = this.roleViews.get(role);
-    const after = viewFor(last.state, role);
-    this.roleViews.set(role, { seq: last.seq, view: after });
-    const frames = entries.map((e) =>
-      eventFrameText(
-        e.seq,
-        e.events,
-        role,
-        e === last && before
-          ? { base: before.seq, patches: diff(before.view, after, memo) }
-          : undefined,
-      ),
-    );
-    return { base: before?.seq, frames };
+    if (before?.seq === seq) return { patch: undefined, frames: new Map() };
+    const after = viewFor(this.committed, role);
+    this.roleViews.set(role, { seq, view: after });
+    return {
+      patch: before ? { base: before.seq, patches: diff(before.view, after, memo) } : undefined,
+      frames: new Map(),
+    };
   }
 
   private eventFrame(seq: number, events: readonly EngineEvent[], role: Role): string {
@@ -550,6 +610,7 @@ export class LiveSession {
   /** Shutdown: waits for pending writes, then closes every connection. */
   async close(code: number, reason: string): Promise<void> {
     await this.whenIdle();
+    if (!this.failed) this.pushAll();
     for (const p of [...this.peers]) {
       this.leave(p);
       p.close(code, reason);

@@ -5,40 +5,15 @@
  */
 import { rmSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { viewFor, type CommandBody, type Role } from '../../engine/index.js';
+import { viewFor, type CommandBody } from '../../engine/index.js';
 import { FileStore } from '../../server/file-store.js';
 import { Hub } from '../../server/hub.js';
 import { DEFAULT_LIMITS } from '../../server/limits.js';
 import { silentLogger } from '../../server/log.js';
 import { applyPatches } from '../../server/patch.js';
 import type { Patch } from '../../server/protocol.js';
-import type { LiveSession, Peer } from '../../server/session.js';
-import { tempDir, until, wire } from './helpers.js';
-
-class FakePeer implements Peer {
-  sentSeq = 0;
-  viewSeq = 0;
-  lagging = false;
-  tokenHash = '';
-  frames: Record<string, unknown>[] = [];
-  queuedBytes = 0;
-  closedWith: number | undefined;
-  constructor(readonly role: Role) {}
-  send(frame: string): void {
-    this.frames.push(JSON.parse(frame) as Record<string, unknown>);
-  }
-  buffered(): number {
-    return this.queuedBytes;
-  }
-  close(code: number): void {
-    this.closedWith = code;
-  }
-  take(): Record<string, unknown>[] {
-    const f = this.frames;
-    this.frames = [];
-    return f;
-  }
-}
+import type { LiveSession } from '../../server/session.js';
+import { FakePeer, tempDir, until, wire } from './helpers.js';
 
 const dir = tempDir();
 let store: FileStore;
@@ -48,7 +23,13 @@ beforeAll(async () => {
   const hub = new Hub({
     store,
     log: silentLogger,
-    limits: { ...DEFAULT_LIMITS, highWaterBytes: 100, lowWaterBytes: 10, maxBufferedBytes: 1000 },
+    limits: {
+      ...DEFAULT_LIMITS,
+      highWaterBytes: 100,
+      lowWaterBytes: 10,
+      maxBufferedBytes: 1000,
+      pushDelayMs: 0, // every push at its commit, so that each one is seen as it happens
+    },
   });
   const created = await hub.create({ scenario: 'tutorial', seed: 'bp' }, 'ws://unused');
   const s = hub.sessions.get(created.session);

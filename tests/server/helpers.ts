@@ -8,6 +8,7 @@ import {
   step,
   type Command,
   type EngineEvent,
+  type Role,
   type SessionState,
 } from '../../engine/index.js';
 import type { ClientOptions, TtxClient } from '../../server/client.js';
@@ -16,6 +17,7 @@ import type { Limits } from '../../server/limits.js';
 import type { CreateSessionResponse } from '../../server/protocol.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { FileStore } from '../../server/file-store.js';
+import type { Peer } from '../../server/session.js';
 import type { SessionStore } from '../../server/store.js';
 import { logHeader } from '../../src/log/command-log.js';
 import { bundledScenario } from '../helpers/scenarios.js';
@@ -217,4 +219,47 @@ export async function createEmptySession(store: SessionStore, id: string): Promi
     logHeader({ id: 'test', hash }, 's'),
     'id: test\n',
   );
+}
+
+/**
+ * A scripted connection for session-level tests: it records the frames it is sent, and the
+ * writes they went out in (a corked batch is one write), and reports whatever backlog the
+ * test sets.
+ */
+export class FakePeer implements Peer {
+  sentSeq = 0;
+  viewSeq = 0;
+  lagging = false;
+  tokenHash = '';
+  frames: Record<string, unknown>[] = [];
+  /** Frames per write: a write is a corked batch, or a frame sent uncorked. */
+  writes: number[] = [];
+  queuedBytes = 0;
+  closedWith: number | undefined;
+  private corked: number | undefined;
+  constructor(readonly role: Role) {}
+  send(frame: string): void {
+    this.frames.push(JSON.parse(frame) as Record<string, unknown>);
+    if (this.corked === undefined) this.writes.push(1);
+    else this.corked++;
+  }
+  cork(): void {
+    this.corked = 0;
+  }
+  uncork(): void {
+    if (this.corked) this.writes.push(this.corked);
+    this.corked = undefined;
+  }
+  buffered(): number {
+    return this.queuedBytes;
+  }
+  close(code: number): void {
+    this.closedWith = code;
+  }
+  take(): Record<string, unknown>[] {
+    const f = this.frames;
+    this.frames = [];
+    this.writes = [];
+    return f;
+  }
 }
