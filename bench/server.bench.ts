@@ -214,13 +214,21 @@ async function main(): Promise<void> {
         });
         pending.add(p);
       };
-      let next = 0;
-      ticker = tick.staggered
-        ? setInterval(
-            () => start(sessions[next++ % sessions.length] as Session),
-            tick.ms / SESSIONS,
-          )
-        : setInterval(() => sessions.forEach(start), tick.ms);
+      // Ticks are due by the clock, not by the timer's count: a timer that fires late (the
+      // load generator shares the machine) starts every round that fell due meanwhile.
+      const slot = tick.staggered ? tick.ms / SESSIONS : tick.ms;
+      const t0 = performance.now();
+      let due = 0;
+      ticker = setInterval(
+        () => {
+          const now = Math.floor((performance.now() - t0) / slot);
+          for (; due <= now; due++) {
+            if (tick.staggered) start(sessions[due % sessions.length] as Session);
+            else sessions.forEach(start);
+          }
+        },
+        Math.max(1, slot / 2),
+      );
       loops = [
         new Promise<void>((resolve) => setTimeout(resolve, 0)).then(async () => {
           while (!stop) await sleep(50);
