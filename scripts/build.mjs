@@ -18,6 +18,7 @@ await build({
     ttx: 'src/cli/main.ts',
     'batch-worker': 'src/analysis/worker.ts',
     'check-worker': 'src/authoring/worker.ts',
+    'hub-thread': 'server/hub-thread.ts',
   },
   outdir,
   bundle: true,

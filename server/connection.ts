@@ -1,32 +1,30 @@
 /**
- * One WebSocket connection: limits first (frame size, rate, bad frames), then parsing and
- * validation, then the session. Nothing a client sends reaches the engine unvalidated, and
- * the issuer of a command is always the token's role, never anything the client says.
+ * One WebSocket connection, on the main thread: limits first (frame size, rate, bad frames),
+ * then parsing and validation; valid frames go to the session thread (server/hub-link.ts),
+ * which answers with the frames to send. Nothing a client sends reaches the engine
+ * unvalidated, and the issuer of a command is always the token's role (the session thread
+ * knows it from the hello), never anything the client says.
  */
 import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
-import { legalCommands, type Role } from '../engine/index.js';
-import type { Hub } from './hub.js';
+import type { Role } from '../engine/index.js';
+import type { HubLink, LinkedConnection } from './hub-link.js';
 import type { Limits } from './limits.js';
 import type { Logger } from './log.js';
-import {
-  CLOSE,
-  ClientCommandId,
-  ClientFrame,
-  PROTOCOL_VERSION,
-  type ErrorCode,
-} from './protocol.js';
-import { errorFrame, type LiveSession, type Peer } from './session.js';
+import { CLOSE, ClientCommandId, ClientFrame, type ErrorCode } from './protocol.js';
+import { errorFrame } from './session.js';
+import type { Outbound } from './thread-messages.js';
 
-export class Connection implements Peer {
-  role: Role = 'observer';
-  tokenHash = '';
-  sentSeq = 0;
-  viewSeq = 0;
-  lagging = false;
+export class Connection implements LinkedConnection {
+  /** The role joined as (for the logs), once the session thread welcomed it. */
+  role: Role | undefined;
   /** Answered the last ping. */
   alive = true;
-  private session: LiveSession | undefined;
+  private readonly id: number;
+  /** A hello went to the session thread: later frames go there too. */
+  private helloSent = false;
+  /** Closing for abuse, once the frames already accepted are answered: read nothing more. */
+  private closing = false;
   private closed = false;
   private tokens: number;
   private lastRefill: number;
@@ -36,15 +34,16 @@ export class Connection implements Peer {
 
   constructor(
     private readonly ws: WebSocket,
-    private readonly hub: Hub,
+    private readonly link: HubLink,
     private readonly limits: Limits,
     private readonly log: Logger,
     private readonly onClose: (c: Connection) => void,
   ) {
+    this.id = link.connect(this);
     this.tokens = limits.rateBurst;
     this.lastRefill = performance.now();
     this.helloTimer = setTimeout(() => {
-      if (!this.session) this.close(CLOSE.helloTimeout, 'no hello in time');
+      if (!this.helloSent) this.close(CLOSE.helloTimeout, 'no hello in time');
     }, limits.helloTimeoutMs);
     ws.on('message', (data, isBinary) => {
       this.receive(data, isBinary);
@@ -58,28 +57,27 @@ export class Connection implements Peer {
     });
   }
 
-  // ------------------------------------------------------------------ Peer
+  // ------------------------------------------------------------------ from the session thread
 
-  send(text: string): void {
+  deliver(frames: readonly Buffer[], out: Omit<Outbound, 'frames'>): void {
     if (this.closed) return;
-    this.ws.send(text);
+    if (out.role !== undefined) this.role = out.role;
+    if (frames.length > 0) {
+      // One write for the lot (ws keeps its TCP socket private).
+      const socket = (this.ws as unknown as { _socket?: Socket })._socket;
+      socket?.cork();
+      for (const f of frames) this.ws.send(f, { binary: false }); // UTF-8 text already
+      socket?.uncork();
+    }
+    if (out.close) this.close(out.close.code, out.close.reason);
   }
 
   buffered(): number {
     return this.ws.bufferedAmount;
   }
 
-  cork(): void {
-    this.socket()?.cork();
-  }
-
-  uncork(): void {
-    this.socket()?.uncork();
-  }
-
-  /** ws keeps its TCP socket private; corking it batches a commit's frames in one write. */
-  private socket(): Socket | undefined {
-    return (this.ws as unknown as { _socket?: Socket })._socket;
+  private send(text: string): void {
+    if (!this.closed) this.ws.send(text);
   }
 
   close(code: number, reason: string): void {
@@ -87,6 +85,13 @@ export class Connection implements Peer {
     this.closed = true;
     this.ws.close(code, reason);
     this.cleanup();
+  }
+
+  /** Closes for abuse, after the answers to the frames already accepted (they are not lost). */
+  private closeAfterReplies(code: number, reason: string): void {
+    if (!this.helloSent) return this.close(code, reason);
+    this.closing = true;
+    this.link.closeAfterReplies(this.id, code, reason);
   }
 
   /** Drops a peer that stopped answering pings. */
@@ -104,17 +109,14 @@ export class Connection implements Peer {
   private cleanup(): void {
     this.closed = true;
     clearTimeout(this.helloTimer);
-    if (this.session) {
-      this.session.leave(this);
-      this.session = undefined;
-    }
+    this.link.disconnect(this.id);
     this.onClose(this);
   }
 
   // ------------------------------------------------------------------ frames
 
   private receive(data: Buffer | ArrayBuffer | Buffer[], isBinary: boolean): void {
-    if (this.closed) return;
+    if (this.closed || this.closing) return;
     const bytes = Array.isArray(data)
       ? Buffer.concat(data)
       : Buffer.isBuffer(data)
@@ -138,20 +140,16 @@ export class Connection implements Peer {
     const parsed = ClientFrame.safeParse(raw);
     if (!parsed.success) return this.invalid(raw, parsed.error.issues);
     const f = parsed.data;
-    switch (f.type) {
-      case 'hello':
-        return this.hello(f.protocol, f.token, f.lastSeq);
-      case 'command':
-        if (!this.session) return this.bad(f.id, 'notJoined', 'say hello first');
-        return this.session.submit(this, f.id, f.command);
-      case 'sync':
-        if (!this.session) return this.bad(undefined, 'notJoined', 'say hello first');
-        return this.session.sync(this);
-      case 'revoke':
-        return this.revoke(f.role, f.reissue ?? false);
-      case 'options':
-        return this.options();
+    if (f.type === 'hello') {
+      if (this.helloSent) {
+        return this.bad(undefined, 'alreadyJoined', 'this connection has joined already');
+      }
+      this.helloSent = true;
+      clearTimeout(this.helloTimer);
+    } else if (!this.helloSent) {
+      return this.bad(f.type === 'command' ? f.id : undefined, 'notJoined', 'say hello first');
     }
+    this.link.frame(this.id, f);
   }
 
   /** Token bucket: false (and an error, or a close for abuse) when over the rate. */
@@ -171,7 +169,7 @@ export class Connection implements Peer {
     this.strikes++;
     if (this.strikes > this.limits.rateStrikes) {
       this.log.warn('connection closed: over the rate limit', { role: this.role });
-      this.close(CLOSE.policy, 'rate limit exceeded');
+      this.closeAfterReplies(CLOSE.policy, 'rate limit exceeded');
     } else {
       // Name the command, so that its sender knows to send it again later.
       this.send(
@@ -190,7 +188,7 @@ export class Connection implements Peer {
     this.send(errorFrame(id, code, message));
     if (++this.badFrames > this.limits.maxBadFrames) {
       this.log.warn('connection closed: too many bad frames', { role: this.role });
-      this.close(CLOSE.policy, 'too many bad frames');
+      this.closeAfterReplies(CLOSE.policy, 'too many bad frames');
     }
   }
 
@@ -235,61 +233,6 @@ export class Connection implements Peer {
       id.success ? id.data : undefined,
       inCommand ? 'malformed' : 'badFrame',
       `${where}${first?.message ?? 'invalid frame'}`.slice(0, 300),
-    );
-  }
-
-  private hello(protocol: number, token: string, lastSeq: number | undefined): void {
-    if (this.session)
-      return this.bad(undefined, 'alreadyJoined', 'this connection has joined already');
-    if (protocol !== PROTOCOL_VERSION) {
-      this.send(
-        errorFrame(
-          undefined,
-          'unsupportedProtocol',
-          `this server speaks protocol ${PROTOCOL_VERSION}`,
-        ),
-      );
-      return this.close(CLOSE.unsupportedProtocol, 'unsupported protocol');
-    }
-    const found = this.hub.authenticate(token);
-    if (!found) {
-      this.send(errorFrame(undefined, 'unauthorized', 'unknown or revoked token'));
-      return this.close(CLOSE.unauthorized, 'unauthorized');
-    }
-    clearTimeout(this.helloTimer);
-    this.role = found.role;
-    this.tokenHash = found.tokenHash;
-    this.session = found.session;
-    found.session.join(this, lastSeq);
-    if (!found.session.peers.has(this)) this.session = undefined;
-  }
-
-  /**
-   * The commands this role may issue at the committed state. Computed only when a client asks
-   * (a user interface, after the events of a command), never pushed: listing them for every
-   * role on every command would cost each command far more than the command itself.
-   */
-  private options(): void {
-    const session = this.session;
-    if (!session) return this.bad(undefined, 'notJoined', 'say hello first');
-    const state = session.state;
-    const role = this.role;
-    const commands = role === 'observer' ? [] : legalCommands(state, role);
-    this.send(JSON.stringify({ type: 'options', seq: state.seq, commands }));
-  }
-
-  private revoke(role: string, reissue: boolean): void {
-    const session = this.session;
-    if (!session) return this.bad(undefined, 'notJoined', 'say hello first');
-    if (this.role !== 'facilitator') {
-      return this.bad(undefined, 'forbidden', 'only the facilitator revokes tokens');
-    }
-    this.hub.revoke(session, role, reissue, this).then(
-      (r) => this.send(JSON.stringify({ type: 'revoked', role, ...r })),
-      (err: unknown) =>
-        this.send(
-          errorFrame(undefined, 'badRequest', err instanceof Error ? err.message : String(err)),
-        ),
     );
   }
 }

@@ -9,13 +9,41 @@ import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { errCode } from './raw-fs.js';
 
+/** The directories open in this thread (the lock file cannot tell two of a process apart). */
 const held = new Set<string>();
+
+/**
+ * Claims a data directory within this thread; returns its release. `ttx serve` claims its
+ * directory on the main thread, before its session thread takes the lock file.
+ */
+export function claimDataDir(dataDir: string): () => void {
+  const key = resolve(dataDir);
+  if (held.has(key)) throw new Error(`the data directory ${dataDir} is already open`);
+  held.add(key);
+  return () => held.delete(key);
+}
 
 /** Takes the lock of a data directory; resolves to its release. */
 export async function lockDataDir(dataDir: string): Promise<() => Promise<void>> {
-  const key = resolve(dataDir);
   const path = join(dataDir, 'lock');
-  if (held.has(key)) throw new Error(`the data directory ${dataDir} is already open`);
+  const unclaim = claimDataDir(dataDir);
+  try {
+    await writeLockFile(dataDir, path);
+  } catch (err) {
+    unclaim();
+    throw err;
+  }
+  let released = false;
+  return async () => {
+    if (released) return;
+    released = true;
+    unclaim();
+    await rm(path, { force: true });
+  };
+}
+
+/** Writes our process id into the lock file, unless a live process of another id holds it. */
+async function writeLockFile(dataDir: string, path: string): Promise<void> {
   try {
     await writeFile(path, `${process.pid}\n`, { flag: 'wx' });
   } catch (err) {
@@ -29,14 +57,6 @@ export async function lockDataDir(dataDir: string): Promise<() => Promise<void>>
     }
     await writeFile(path, `${process.pid}\n`);
   }
-  held.add(key);
-  let released = false;
-  return async () => {
-    if (released) return;
-    released = true;
-    held.delete(key);
-    await rm(path, { force: true });
-  };
 }
 
 function alive(pid: number): boolean {

@@ -17,6 +17,7 @@ import {
   parseScenarioText,
   type ScenarioIssue,
 } from '../src/scenario/load.js';
+import { ApiError } from './api-error.js';
 import type { Logger } from './log.js';
 import type { CreateSessionRequest, CreateSessionResponse } from './protocol.js';
 import { LiveSession, type Peer, type SessionLimits } from './session.js';
@@ -36,19 +37,6 @@ export interface BundledScenario {
   readonly text: string;
   readonly hash: string;
   readonly scenario: Scenario;
-}
-
-/** An HTTP-shaped failure: the status and a JSON body. */
-export class ApiError extends Error {
-  constructor(
-    readonly status: number,
-    readonly code: string,
-    message: string,
-    readonly issues?: readonly string[],
-  ) {
-    super(message);
-    this.name = 'ApiError';
-  }
 }
 
 export interface HubOptions {

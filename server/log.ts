@@ -57,7 +57,8 @@ export const silentLogger: Logger = {
   child: () => silentLogger,
 };
 
-const plain = (v: unknown): unknown =>
+/** A field value as it is logged: an error as its message and code. */
+export const plain = (v: unknown): unknown =>
   v instanceof Error
     ? {
         message: v.message,

@@ -14,24 +14,24 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer } from 'ws';
-import { endedRecord, logText, MAX_REPORT_FUTURES, reportText } from './after-action.js';
+import type { SessionState } from '../engine/index.js';
+import { MAX_REPORT_FUTURES } from './after-action.js';
+import { ApiError, badRequest, parseJson } from './api-error.js';
 import { Connection } from './connection.js';
-import { FileStore } from './file-store.js';
-import { ApiError, Hub } from './hub.js';
+import { claimDataDir } from './dir-lock.js';
+import { HubLink } from './hub-link.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { silentLogger, type Logger } from './log.js';
-import { CreateSessionRequest, RevokeRequest } from './protocol.js';
+import { CLOSE, CreateSessionRequest, type CreateSessionResponse } from './protocol.js';
 import { DEFAULT_WEB_ROOT, serveStatic } from './static.js';
-import type { SessionStore } from './store.js';
 
 export interface ServerOptions {
   /** Default 8080; 0 picks a free port. */
   readonly port?: number;
   /** Default 127.0.0.1 (localhost only). */
   readonly host?: string;
-  /** The data directory of the embedded file store (ignored when `store` is given). */
+  /** The data directory of the embedded file store (default ./data). */
   readonly dataDir?: string;
-  readonly store?: SessionStore;
   readonly log?: Logger;
   readonly limits?: Partial<Limits>;
   /** The web client's built files (default: web/dist of this package). */
@@ -44,9 +44,12 @@ export interface RunningServer {
   /** `ws://host:port/ws` */
   readonly wsUrl: string;
   readonly port: number;
-  readonly hub: Hub;
   /** What recovery found on start. */
   readonly recovered: { readonly restored: number; readonly quarantined: number };
+  /** A copy of a session's committed state (tests and tools; the sessions live on their own thread). */
+  state(session: string): Promise<SessionState | undefined>;
+  /** The open WebSocket connections (tests and tools). */
+  connections(): readonly Connection[];
   /** Stops accepting, waits for pending writes, closes every connection and the store. */
   close(): Promise<void>;
 }
@@ -54,17 +57,18 @@ export interface RunningServer {
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
   const log = options.log ?? silentLogger;
-  const store = options.store ?? (await FileStore.open(options.dataDir ?? './data'));
-  // A store opened here holds the data directory's lock: release it if the server fails to start.
-  const abandon = async (err: unknown): Promise<never> => {
-    if (!options.store) await store.close();
-    throw err;
-  };
-  const hub = new Hub({ store, log, limits });
-  const recovered = await hub.recover().catch(abandon);
-  await hub.bundled();
-
   const connections = new Set<Connection>();
+  const dataDir = options.dataDir ?? './data';
+  // The session thread locks the directory; this claim keeps a second server of this process off it.
+  const unclaim = claimDataDir(dataDir);
+  // The sessions, the engine and the store run on a thread of their own (server/hub-link.ts).
+  const link = await HubLink.start(dataDir, limits, log, () => {
+    for (const c of [...connections]) c.close(CLOSE.unavailable, 'session unavailable');
+  }).catch((err: unknown) => {
+    unclaim();
+    throw err;
+  });
+
   const wss = new WebSocketServer({
     noServer: true,
     clientTracking: false,
@@ -78,6 +82,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const http: Server = createServer((req, res) => {
     handle(req, res).catch((err: unknown) => {
       if (err instanceof ApiError) {
+        if (err.status === 401) res.setHeader('www-authenticate', 'Bearer');
         send(res, err.status, {
           error: {
             code: err.code,
@@ -106,32 +111,28 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     };
     if (path === '/healthz') {
       allow('GET');
-      const gc = (globalThis as { gc?: () => void }).gc;
-      if (url.searchParams.has('gc') && gc) gc(); // only when node runs with --expose-gc
+      const gc = url.searchParams.has('gc');
+      const hub = await link.call<{ sessions: number; quarantined: number; heapUsed: number }>({
+        op: 'health',
+        gc,
+      });
+      const collect = (globalThis as { gc?: () => void }).gc;
+      if (gc && collect) collect(); // only when node runs with --expose-gc
       const mem = process.memoryUsage();
       return send(res, 200, {
         status: 'ok',
-        sessions: hub.sessions.size,
-        quarantined: hub.quarantined.size,
+        sessions: hub.sessions,
+        quarantined: hub.quarantined,
         connections: connections.size,
         uptimeSeconds: Math.round((Date.now() - started) / 1000),
-        memory: { rss: mem.rss, heapUsed: mem.heapUsed, external: mem.external },
+        // The heap of both threads; RSS and external memory are the process's.
+        memory: { rss: mem.rss, heapUsed: mem.heapUsed + hub.heapUsed, external: mem.external },
         cpuMicros: (({ user, system }) => user + system)(process.cpuUsage()),
       });
     }
     if (path === '/api/scenarios') {
       allow('GET');
-      const list = [...(await hub.bundled()).values()].map(
-        ({ id, title, period, teams, scenario }) => ({
-          id,
-          title,
-          ...(period === undefined ? {} : { period }),
-          briefing: scenario.briefing,
-          maxTurns: scenario.clock.maxTurns,
-          teams,
-        }),
-      );
-      return send(res, 200, list);
+      return send(res, 200, await link.call({ op: 'scenarios' }));
     }
     if (path === '/api/sessions') {
       allow('POST');
@@ -149,40 +150,23 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       // The WebSocket is where the client reached us (behind a proxy or on another interface).
       const host = req.headers.host;
       const ws = host && /^[A-Za-z0-9.:[\]-]{1,255}$/.test(host) ? `ws://${host}/ws` : wsUrl;
-      return send(res, 201, await hub.create(parsed.data, ws));
+      return send(
+        res,
+        201,
+        await link.call<CreateSessionResponse>({ op: 'create', request: parsed.data, ws }),
+      );
     }
     const m = /^\/api\/sessions\/([A-Za-z0-9_-]{1,64})(\/revoke|\/log|\/report)?$/.exec(path);
-    const session = m?.[1] === undefined ? undefined : hub.sessions.get(m[1]);
-    if (m && !session) throw new ApiError(404, 'unknownSession', 'no such session');
-    if (m && session) {
+    if (m?.[1] !== undefined) {
+      const session = m[1];
       // A bearer header, or (for links a browser follows) ?token=.
       const auth = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '');
       const token = auth?.[1] ?? url.searchParams.get('token') ?? undefined;
-      const who = token === undefined ? undefined : hub.authenticate(token);
-      if (!who || who.session !== session) {
-        res.setHeader('www-authenticate', 'Bearer');
-        throw new ApiError(
-          401,
-          'unauthorized',
-          'a token of this session is required (Authorization: Bearer …, or ?token= in a link)',
-        );
-      }
       if (m[2] === '/log' || m[2] === '/report') {
         allow('GET');
-        if (who.role !== 'facilitator') {
-          throw new ApiError(403, 'forbidden', 'only the facilitator downloads the log and report');
-        }
-        if (session.state.status !== 'ended') {
-          throw new ApiError(
-            409,
-            'notEnded',
-            'the exercise is still running: its log and report are ready once it has ended',
-          );
-        }
-        const stored = await endedRecord(session, store);
-        const name = `ttx-${session.scenario.id}-${session.id}`;
         if (m[2] === '/log') {
-          return sendText(res, logText(stored), 'application/x-ndjson', `${name}.jsonl`);
+          const r = await link.call<{ text: string; name: string }>({ op: 'log', session, token });
+          return sendText(res, r.text, 'application/x-ndjson', `${r.name}.jsonl`);
         }
         const format = url.searchParams.get('format') ?? 'html';
         const futures = Number(url.searchParams.get('futures') ?? 0);
@@ -196,34 +180,24 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
             `futures is a whole number from 0 to ${MAX_REPORT_FUTURES}`,
           );
         }
-        const text = await reportText(session, stored, format, futures);
+        const r = await link.call<{ text: string; name: string }>({
+          op: 'report',
+          session,
+          token,
+          format,
+          futures,
+        });
         return format === 'html'
-          ? sendText(res, text, 'text/html', undefined, REPORT_CSP)
-          : sendText(res, text, 'text/markdown', `${name}-aar.md`);
+          ? sendText(res, r.text, 'text/html', undefined, REPORT_CSP)
+          : sendText(res, r.text, 'text/markdown', `${r.name}-aar.md`);
       }
       if (m[2] === undefined) {
         allow('GET');
-        const s = session.state;
-        return send(res, 200, {
-          session: session.id,
-          scenario: { id: session.scenario.id, title: session.scenario.title },
-          role: who.role,
-          seq: s.seq,
-          turn: s.turn,
-          status: s.status,
-          outcome: s.outcome,
-          ...(who.role === 'facilitator' ? { seed: session.meta.seed } : {}),
-          connections: session.peers.size,
-        });
+        return send(res, 200, await link.call({ op: 'status', session, token }));
       }
       allow('POST');
-      if (who.role !== 'facilitator') {
-        throw new ApiError(403, 'forbidden', 'only the facilitator revokes tokens');
-      }
-      const parsed = RevokeRequest.safeParse(parseJson(await readBody(req, 4096)));
-      if (!parsed.success) throw badRequest(parsed.error.issues);
-      const r = await hub.revoke(session, parsed.data.role, parsed.data.reissue ?? false);
-      return send(res, 200, { role: parsed.data.role, ...r });
+      const body = await readBody(req, 4096);
+      return send(res, 200, await link.call({ op: 'revoke', session, token, body }));
     }
     const isApi = path.startsWith('/api/') || path === '/api' || path === '/ws';
     if (!isApi && (method === 'GET' || method === 'HEAD')) {
@@ -238,9 +212,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       socket.end(`HTTP/1.1 ${status}\r\nconnection: close\r\ncontent-length: 0\r\n\r\n`);
     };
     if (path !== '/ws') return refuse('404 Not Found');
-    if (connections.size >= limits.maxConnections) return refuse('503 Service Unavailable');
+    if (connections.size >= limits.maxConnections || link.failed) {
+      return refuse('503 Service Unavailable');
+    }
     wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new Connection(ws, hub, limits, log, (c) => connections.delete(c));
+      const conn = new Connection(ws, link, limits, log, (c) => connections.delete(c));
       connections.add(conn);
     });
   });
@@ -253,11 +229,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       } else c.ping();
     }
   }, limits.heartbeatMs);
-  const catchUp = setInterval(() => {
-    for (const s of hub.sessions.values()) if (s.hasLaggards) s.catchUpLaggards();
-  }, 100);
+  // Connections that were behind may have drained: the session thread catches them up.
+  const backlogs = setInterval(() => link.reportBacklogs(), 100);
   heartbeat.unref();
-  catchUp.unref();
+  backlogs.unref();
 
   await new Promise<void>((resolve, reject) => {
     http.once('error', reject);
@@ -265,15 +240,18 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       http.off('error', reject);
       resolve();
     });
-  }).catch((err: unknown) => {
+  }).catch(async (err: unknown) => {
     clearInterval(heartbeat);
-    clearInterval(catchUp);
-    return abandon(err);
+    clearInterval(backlogs);
+    await link.shutdown();
+    unclaim();
+    throw err;
   });
   const address = http.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const url = `http://${host}:${address.port}`;
   wsUrl = `ws://${host}:${address.port}/ws`;
+  const { recovered } = link;
   log.info('listening', { url, ws: wsUrl, ...recovered });
 
   let closing: Promise<void> | undefined;
@@ -281,19 +259,20 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     url,
     wsUrl,
     port: address.port,
-    hub,
     recovered,
+    state: (session) => link.call<SessionState | undefined>({ op: 'state', session }),
+    connections: () => [...connections],
     close: () =>
       (closing ??= (async () => {
         clearInterval(heartbeat);
-        clearInterval(catchUp);
+        clearInterval(backlogs);
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
-        await hub.close(1001, 'server shutting down');
+        await link.shutdown();
         for (const c of [...connections]) c.close(1001, 'server shutting down');
         http.closeAllConnections();
         await stopped;
         wss.close();
-        await store.close();
+        unclaim();
         log.info('stopped');
       })()),
   };
@@ -357,18 +336,4 @@ function readBody(req: IncomingMessage, max: number): Promise<string> {
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
   });
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ApiError(400, 'badJson', 'the body must be JSON');
-  }
-}
-
-function badRequest(issues: readonly { path: PropertyKey[]; message: string }[]): ApiError {
-  const first = issues[0];
-  const where = first && first.path.length ? `${first.path.map(String).join('.')}: ` : '';
-  return new ApiError(400, 'badRequest', `${where}${first?.message ?? 'invalid request'}`);
 }

@@ -49,9 +49,6 @@ export interface Peer {
   /** Bytes queued for this peer and not yet handed to the network. */
   buffered(): number;
   close(code: number, reason: string): void;
-  /** Hold writes until `uncork`, so that a batch of frames goes out in one system call. */
-  cork?(): void;
-  uncork?(): void;
 }
 
 export interface SessionLimits {
@@ -423,13 +420,6 @@ export class LiveSession {
       roles = new Set();
       for (const e of entries) for (const w of e.waiters) roles.add(w.peer.role);
     }
-    const corked: Peer[] = [];
-    for (const p of this.peers) {
-      if (roles === undefined || roles.has(p.role)) {
-        p.cork?.();
-        corked.push(p);
-      }
-    }
     this.push(roles);
     for (const e of entries) {
       for (const w of e.waiters) {
@@ -444,7 +434,6 @@ export class LiveSession {
         }
       }
     }
-    for (const p of corked) p.uncork?.();
     if (roles !== undefined && this.pushTimer === undefined) {
       for (const p of this.peers) {
         if (!p.lagging && p.sentSeq < last.seq) {
@@ -460,10 +449,7 @@ export class LiveSession {
   private pushAll(): void {
     clearTimeout(this.pushTimer);
     this.pushTimer = undefined;
-    const corked = [...this.peers];
-    for (const p of corked) p.cork?.();
     this.push(undefined);
-    for (const p of corked) p.uncork?.();
   }
 
   /**

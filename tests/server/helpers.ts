@@ -222,9 +222,8 @@ export async function createEmptySession(store: SessionStore, id: string): Promi
 }
 
 /**
- * A scripted connection for session-level tests: it records the frames it is sent, and the
- * writes they went out in (a corked batch is one write), and reports whatever backlog the
- * test sets.
+ * A scripted connection for session-level tests: it records the frames it is sent, and reports
+ * whatever backlog the test sets.
  */
 export class FakePeer implements Peer {
   sentSeq = 0;
@@ -232,23 +231,11 @@ export class FakePeer implements Peer {
   lagging = false;
   tokenHash = '';
   frames: Record<string, unknown>[] = [];
-  /** Frames per write: a write is a corked batch, or a frame sent uncorked. */
-  writes: number[] = [];
   queuedBytes = 0;
   closedWith: number | undefined;
-  private corked: number | undefined;
   constructor(readonly role: Role) {}
   send(frame: string): void {
     this.frames.push(JSON.parse(frame) as Record<string, unknown>);
-    if (this.corked === undefined) this.writes.push(1);
-    else this.corked++;
-  }
-  cork(): void {
-    this.corked = 0;
-  }
-  uncork(): void {
-    if (this.corked) this.writes.push(this.corked);
-    this.corked = undefined;
   }
   buffered(): number {
     return this.queuedBytes;
@@ -259,7 +246,6 @@ export class FakePeer implements Peer {
   take(): Record<string, unknown>[] {
     const f = this.frames;
     this.frames = [];
-    this.writes = [];
     return f;
   }
 }

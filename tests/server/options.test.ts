@@ -30,9 +30,9 @@ describe('options', () => {
     const white = await join(t.server, token('facilitator'));
     await white.send({ type: 'setControl', team: 'arl', mode: 'human' });
     await white.send({ type: 'start' });
-    const live = t.server.hub.sessions.get(s.session);
+    const state = await t.server.state(s.session);
     const expected = (role: Exclude<Role, 'observer'>): unknown =>
-      wire(legalCommands(live?.state ?? (undefined as never), role));
+      wire(legalCommands(state ?? (undefined as never), role));
 
     for (const role of ['facilitator', 'team:arl', 'team:bor', 'team:alliance'] as const) {
       const c = await join(t.server, token(role));

@@ -131,14 +131,14 @@ describe('an ended session: its log and after-action report', () => {
     expect(running.status).toBe(409);
     expect(running.body.error.code).toBe('notEnded');
 
-    while (t.server.hub.sessions.get(s.session)?.state.status !== 'ended') {
+    while ((await t.server.state(s.session))?.status !== 'ended') {
       await white.send({ type: 'advance' });
     }
-    const live = t.server.hub.sessions.get(s.session);
+    const ended = await t.server.state(s.session);
     const status = await api<{ outcome: unknown }>(t.server.url, path, {
       token: token('team:arl'),
     });
-    expect(status.body.outcome).toEqual(live?.state.outcome);
+    expect(status.body.outcome).toEqual(ended?.outcome);
 
     // Teams and observers may not; a token is needed; a token of another session will not do.
     for (const role of ['team:arl', 'observer']) {
@@ -169,7 +169,7 @@ describe('an ended session: its log and after-action report', () => {
       state = r.state;
     }
     expect(parsed.end).toEqual({ seq: state.seq, stateHash: hashState(state) });
-    expect(hashState(state)).toBe(live ? hashState(live.state) : '');
+    expect(hashState(state)).toBe(ended ? hashState(ended) : '');
 
     // The report, as HTML (self-contained) and as Markdown.
     const html = await fetch(`${t.server.url}${path}/report`, {

@@ -10,7 +10,6 @@ import { rmSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { connectNode } from '../../server/client-node.js';
-import { Connection } from '../../server/connection.js';
 import {
   buildClient,
   DESKTOP,
@@ -199,8 +198,8 @@ describe.skipIf(!hasChromium)('the web client in a browser', () => {
     }
 
     // Every page shows the outcome the server reached.
-    const session = t.server.hub.sessions.get(id);
-    const outcome = session?.state.outcome;
+    const state = await t.server.state(id);
+    const outcome = state?.outcome;
     expect(outcome).toBeTruthy();
     const label = { success: 'Success', partial: 'Partial success', failure: 'Failure' };
     for (const p of [fac, ...Object.values(teams), ...(observer ? [observer] : [])]) {
@@ -216,7 +215,7 @@ describe.skipIf(!hasChromium)('the web client in a browser', () => {
     expect(((await status.json()) as { outcome: unknown }).outcome).toEqual(outcome);
 
     // Borealia's pledge carries the caveat its players added.
-    const contingents = Object.values(session?.state.force.contingents ?? {});
+    const contingents = Object.values(state?.force.contingents ?? {});
     expect(contingents.some((c) => c.nation === 'bor' && c.caveats.includes('noDetention'))).toBe(
       true,
     );
@@ -314,10 +313,7 @@ describe.skipIf(!hasChromium)('the web client in a browser', () => {
 
     // 1. The connection is cut abruptly (no close frame): the page reconnects by itself.
     const before = sockets;
-    const session = t.server.hub.sessions.get(white.session ?? '');
-    for (const p of session?.peers ?? []) {
-      if (p.role === 'team:arl' && p instanceof Connection) p.terminate();
-    }
+    for (const c of t.server.connections()) if (c.role === 'team:arl') c.terminate();
     await waitForConnected(arl.page);
     await waitForChoices(arl.page);
     expect(sockets).toBe(before + 1);
