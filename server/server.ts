@@ -1,5 +1,7 @@
 /**
- * `ttx serve`: the HTTP routes and the WebSocket endpoint around the hub.
+ * `ttx serve`: the HTTP routes and the WebSocket endpoint, on the main thread. The sessions
+ * live on a thread of their own (server/hub-link.ts), which answers the routes' operations
+ * (server/api.ts) and the connections' frames.
  *
  *   GET  /healthz                       liveness, counts and memory
  *   GET  /api/scenarios                 the bundled scenarios
