@@ -128,12 +128,13 @@ export class HubLink {
 
   /**
    * Tells the session thread the backlogs that changed since the last report (a connection
-   * that does not read fast enough is skipped, and catches up once it drains).
+   * that does not read fast enough is skipped, and catches up once it drains): of every
+   * connection, or of those given.
    */
-  reportBacklogs(): void {
+  reportBacklogs(ids: Iterable<number> = this.conns.keys()): void {
     const changed: [number, number][] = [];
-    for (const [id, c] of this.conns) {
-      const bytes = c.buffered();
+    for (const id of ids) {
+      const bytes = this.conns.get(id)?.buffered() ?? 0;
       if (bytes !== (this.reported.get(id) ?? 0)) {
         changed.push([id, bytes]);
         if (bytes === 0) this.reported.delete(id);
@@ -179,7 +180,7 @@ export class HubLink {
   private receive(m: FromHub): void {
     switch (m.t) {
       case 'out': {
-        let backlog = false;
+        const backlogs: number[] = [];
         let frame = 0;
         let offset = m.bytes.byteOffset;
         m.conns.forEach((o, i) => {
@@ -192,9 +193,9 @@ export class HubLink {
           const c = this.conns.get(o.conn);
           if (!c) return;
           c.deliver(frames, o);
-          if (c.buffered() > 0) backlog = true;
+          if (c.buffered() > 0) backlogs.push(o.conn);
         });
-        if (backlog) this.reportBacklogs();
+        if (backlogs.length > 0) this.reportBacklogs(backlogs);
         return;
       }
       case 'reply': {
