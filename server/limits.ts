@@ -30,7 +30,7 @@ export interface Limits {
   readonly lowWaterBytes: number;
   /** ... and beyond this it is disconnected (it reconnects with lastSeq). */
   readonly maxBufferedBytes: number;
-  /** Events of this many recent commands are kept in memory for catch-up. */
+  /** Events of at least this many recent commands are kept in memory for catch-up. */
   readonly eventTail: number;
   /** A state hash is logged every this many commands (checked on restart). */
   readonly checkpointEvery: number;

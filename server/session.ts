@@ -52,7 +52,7 @@ export interface Peer {
 }
 
 export interface SessionLimits {
-  /** Events of this many recent commands are kept for catch-up; older ones are replayed. */
+  /** Events of at least this many recent commands are kept for catch-up; older ones are replayed. */
   readonly eventTail: number;
   /** A state hash is logged every this many commands (checked on restart). */
   readonly checkpointEvery: number;
@@ -551,9 +551,10 @@ export class LiveSession {
     }
   }
 
+  /** Keeps the events of at least the last `eventTail` commands (trimmed in halves, not one by one). */
   private pushTail(events: readonly EngineEvent[]): void {
     this.tail.push(events);
-    if (this.tail.length > this.limits.eventTail) {
+    if (this.tail.length > 2 * this.limits.eventTail) {
       const drop = this.tail.length - this.limits.eventTail;
       this.tail = this.tail.slice(drop);
       this.tailStart += drop;

@@ -28,8 +28,12 @@ afterAll(async () => {
 });
 
 let sessions = 0;
-async function newLiveSession(pushDelayMs: number): Promise<LiveSession> {
-  const hub = new Hub({ store, log: silentLogger, limits: { ...DEFAULT_LIMITS, pushDelayMs } });
+async function newLiveSession(pushDelayMs: number, eventTail = 1024): Promise<LiveSession> {
+  const hub = new Hub({
+    store,
+    log: silentLogger,
+    limits: { ...DEFAULT_LIMITS, pushDelayMs, eventTail },
+  });
   const created = await hub.create({ scenario: 'tutorial', seed: `push-${++sessions}` }, 'ws://x');
   const s = hub.sessions.get(created.session);
   if (!s) throw new Error('no session');
@@ -121,6 +125,22 @@ describe('pushes to roles that did not act', () => {
     expect(
       observer.frames.filter((f) => f['view'] !== undefined && f['type'] === 'event'),
     ).toHaveLength(1);
+  });
+
+  it('a connection behind the kept events gets the older ones by replay, the same as were pushed', async () => {
+    const session = await newLiveSession(0, 2);
+    const white = new FakePeer('facilitator');
+    const observer = new FakePeer('observer');
+    for (const p of [white, observer]) session.join(p, undefined);
+    await act(session, white, { type: 'start' });
+    for (let k = 0; k < 7; k++) await act(session, white, ruling(k));
+    const late = new FakePeer('observer');
+    session.join(late, 1); // the tail holds the last 2 to 4 commands: 2..4 are replayed
+    const events = (p: FakePeer): unknown[] =>
+      p.frames.filter((f) => f['type'] === 'event').map((f) => [f['seq'], f['events']]);
+    expect(events(late)).toEqual(events(observer).slice(1));
+    expect(events(late)).toHaveLength(7);
+    await session.close(1001, 'done');
   });
 
   it('within pushDelayMs', async () => {
