@@ -9,7 +9,7 @@ import { viewFor, type CommandBody, type SessionState } from '../../engine/index
 import { ApiError } from '../../server/api-error.js';
 import { HubLink, type LinkedConnection } from '../../server/hub-link.js';
 import { DEFAULT_LIMITS } from '../../server/limits.js';
-import { silentLogger } from '../../server/log.js';
+import { createLogger, silentLogger } from '../../server/log.js';
 import type { CreateSessionResponse } from '../../server/protocol.js';
 import type { Outbound } from '../../server/thread-messages.js';
 import { tempDir, until, wire } from './helpers.js';
@@ -140,5 +140,30 @@ describe('the link between the threads', () => {
       .call({ op: 'status', session: session.session, token: 'not-a-token' })
       .catch((e: unknown) => e);
     expect(denied).toMatchObject({ status: 401, code: 'unauthorized' });
+  });
+});
+
+describe('when the session thread dies', () => {
+  it('the link says so, fails every call with 503 and tells the server', async () => {
+    const d = tempDir();
+    const failures: Error[] = [];
+    const lines: string[] = [];
+    const l = await HubLink.start(
+      d,
+      DEFAULT_LIMITS,
+      createLogger({ level: 'error', write: (line) => lines.push(line) }),
+      (err) => failures.push(err),
+    );
+    // As if the thread crashed (the link's own worker, reached for this test only).
+    await (l as unknown as { worker: { terminate(): Promise<number> } }).worker.terminate();
+    await until(() => l.failed, 5000, 'the failure');
+    expect(failures).toHaveLength(1);
+    expect(lines.join('')).toMatch(/the session thread failed/);
+    await expect(l.call({ op: 'scenarios' })).rejects.toMatchObject({
+      status: 503,
+      code: 'unavailable',
+    });
+    await l.shutdown();
+    rmSync(d, { recursive: true, force: true });
   });
 });
