@@ -8,7 +8,7 @@ import { Api } from './api.js';
 import { FileStore } from './file-store.js';
 import { ApiError } from './api-error.js';
 import { Hub } from './hub.js';
-import { plain, type LogFields, type Logger, type LogLevel } from './log.js';
+import { loggerTo, plain } from './log.js';
 import { RemotePeers } from './remote-peers.js';
 import type { FromHub, HubThreadData, ToHub } from './thread-messages.js';
 
@@ -19,26 +19,15 @@ const post = (m: FromHub): void => {
 };
 const data = (workerData as { data: HubThreadData }).data;
 
-/** Log lines go to the main thread's logger. Errors become plain data on the way. */
-function remoteLogger(base: LogFields): Logger {
-  const log =
-    (level: LogLevel) =>
-    (msg: string, fields: LogFields = {}): void => {
-      const all: Record<string, unknown> = { ...base };
-      for (const [k, v] of Object.entries(fields)) all[k] = plain(v);
-      post({ t: 'log', level, msg, fields: all });
-    };
-  return {
-    debug: log('debug'),
-    info: log('info'),
-    warn: log('warn'),
-    error: log('error'),
-    child: (fields) => remoteLogger({ ...base, ...fields }),
-  };
-}
+/** Log records go to the main thread's logger. Errors become plain data on the way. */
+const remoteLog = loggerTo((level, msg, fields) => {
+  const plainFields: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(fields)) plainFields[k] = plain(v);
+  post({ t: 'log', level, msg, fields: plainFields });
+});
 
 async function main(): Promise<void> {
-  const log = remoteLogger({});
+  const log = remoteLog;
   let store: FileStore;
   let hub: Hub;
   try {

@@ -29,14 +29,21 @@ export interface LoggerOptions {
 export function createLogger(options: LoggerOptions): Logger {
   const min = RANK[options.level ?? 'info'];
   const format = options.format ?? 'json';
+  return loggerTo((level, msg, fields) => {
+    if (RANK[level] < min) return;
+    options.write(
+      format === 'json' ? jsonLine(level, msg, fields) : prettyLine(level, msg, fields),
+    );
+  });
+}
+
+/** A logger that hands each record, its child loggers' fields included, to `emit`. */
+export function loggerTo(emit: (level: LogLevel, msg: string, fields: LogFields) => void): Logger {
   const make = (base: LogFields): Logger => {
     const log =
       (level: LogLevel) =>
-      (msg: string, fields: LogFields = {}): void => {
-        if (RANK[level] < min) return;
-        const all = { ...base, ...fields };
-        options.write(format === 'json' ? jsonLine(level, msg, all) : prettyLine(level, msg, all));
-      };
+      (msg: string, fields: LogFields = {}): void =>
+        emit(level, msg, { ...base, ...fields });
     return {
       debug: log('debug'),
       info: log('info'),

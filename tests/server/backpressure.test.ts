@@ -13,7 +13,7 @@ import { silentLogger } from '../../server/log.js';
 import { applyPatches } from '../../server/patch.js';
 import type { Patch } from '../../server/protocol.js';
 import type { LiveSession } from '../../server/session.js';
-import { FakePeer, tempDir, until, wire } from './helpers.js';
+import { FakePeer, ruling, tempDir, until, wire } from './helpers.js';
 
 const dir = tempDir();
 let store: FileStore;
@@ -53,12 +53,6 @@ async function act(white: FakePeer, command: CommandBody): Promise<number> {
   });
   return seq;
 }
-
-const ruling = (k: number): CommandBody => ({
-  type: 'ruling',
-  reason: `ruling ${k}`,
-  effect: { factors: { security: 0.01 } },
-});
 
 describe('backpressure', () => {
   it('a slow peer is skipped, catches up exactly, and is dropped when hopeless', async () => {

@@ -7,6 +7,7 @@ import {
   createSession,
   step,
   type Command,
+  type CommandBody,
   type EngineEvent,
   type Role,
   type SessionState,
@@ -249,3 +250,10 @@ export class FakePeer implements Peer {
     return f;
   }
 }
+
+/** A white-cell ruling that any running session accepts (numbered, so that each is distinct). */
+export const ruling = (k: number): CommandBody => ({
+  type: 'ruling',
+  reason: `ruling ${k}`,
+  effect: { factors: { security: 0.01 } },
+});

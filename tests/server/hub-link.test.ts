@@ -12,7 +12,7 @@ import { DEFAULT_LIMITS } from '../../server/limits.js';
 import { createLogger, silentLogger } from '../../server/log.js';
 import type { CreateSessionResponse } from '../../server/protocol.js';
 import type { Outbound } from '../../server/thread-messages.js';
-import { tempDir, until, wire } from './helpers.js';
+import { ruling, tempDir, until, wire } from './helpers.js';
 
 class FakeConnection implements LinkedConnection {
   readonly id: number;
@@ -82,12 +82,6 @@ async function act(c: FakeConnection, command: CommandBody): Promise<Record<stri
   await until(() => (answer = c.frames.find((f) => f['id'] === id)) !== undefined);
   return answer as Record<string, unknown>;
 }
-
-const ruling = (k: number): CommandBody => ({
-  type: 'ruling',
-  reason: `ruling ${k}`,
-  effect: { factors: { security: 0.01 } },
-});
 
 describe('the link between the threads', () => {
   it('a connection with a backlog lags, the session goes on, and it catches up once drained', async () => {

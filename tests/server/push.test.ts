@@ -15,7 +15,7 @@ import { silentLogger } from '../../server/log.js';
 import { applyPatches } from '../../server/patch.js';
 import type { Patch } from '../../server/protocol.js';
 import type { LiveSession } from '../../server/session.js';
-import { FakePeer, tempDir, until, wire } from './helpers.js';
+import { FakePeer, ruling, tempDir, until, wire } from './helpers.js';
 
 const dir = tempDir();
 let store: FileStore;
@@ -95,12 +95,6 @@ function replayFrames(peer: FakePeer, seq: number): unknown {
   expect(viewSeq).toBe(seq);
   return view;
 }
-
-const ruling = (k: number): CommandBody => ({
-  type: 'ruling',
-  reason: `ruling ${k}`,
-  effect: { factors: { security: 0.01 } },
-});
 
 describe('pushes to roles that did not act', () => {
   it('the acting role gets its frames before each ack; the others get them later, with one patch', async () => {
