@@ -4,7 +4,7 @@
  * nothing to do with the code. Each benchmark prints the steal over its measurement next to
  * its figures, so that a figure can be read (Linux only; elsewhere it prints nothing).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 
 interface CpuTimes {
   readonly total: number;
@@ -32,3 +32,26 @@ export function stealMeter(): () => string {
     return `host steal ${share.toFixed(0)} % of CPU time`;
   };
 }
+
+/**
+ * CPU time (ms) of each thread of a process, by thread id (Linux only; empty elsewhere). Node
+ * names every thread "node", so a caller tells them apart by id (the main thread's is the
+ * process id) and by how busy they are.
+ */
+export function threadCpu(pid: number): Map<number, number> {
+  const out = new Map<number, number>();
+  try {
+    for (const tid of readdirSync(`/proc/${pid}/task`)) {
+      // "tid (comm) state ... utime stime ...": fields 14 and 15, after the parenthesised name.
+      const stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      out.set(Number(tid), ((Number(fields[11]) + Number(fields[12])) * 1000) / CLOCK_TICKS);
+    }
+  } catch {
+    // not Linux, or the process is gone
+  }
+  return out;
+}
+
+/** USER_HZ: /proc reports CPU times in these ticks per second (100 on Linux everywhere here). */
+const CLOCK_TICKS = 100;

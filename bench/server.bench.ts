@@ -29,7 +29,7 @@ import { parseDocument } from 'yaml';
 import type { CommandBody } from '../engine/index.js';
 import type { CreateSessionResponse } from '../server/protocol.js';
 import { LoadClient } from './load-client.js';
-import { stealMeter } from './machine.js';
+import { stealMeter, threadCpu } from './machine.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => {
@@ -239,6 +239,7 @@ async function main(): Promise<void> {
     }
     await sleep(WARMUP_MS);
     const cpu0 = (await health(false)).cpuMicros;
+    const threads0 = threadCpu(child.pid ?? 0);
     const own0 = process.cpuUsage();
     const steal = stealMeter();
     measuring = true;
@@ -247,6 +248,7 @@ async function main(): Promise<void> {
     measuring = false;
     const elapsed = (performance.now() - t0) / 1000;
     const cpu1 = (await health(false)).cpuMicros;
+    const threads1 = threadCpu(child.pid ?? 0);
     const own = process.cpuUsage(own0);
     const stolen = steal();
     stop = true;
@@ -267,9 +269,16 @@ async function main(): Promise<void> {
       `  ack latency (send → durable ack): p50 ${pct(50)} ms, p99 ${pct(99)} ms, max ${pct(100)} ms over ${latencies.length} acks`,
     );
     const perAction = (cpu1 - cpu0) / Math.max(1, total);
+    // The main thread (network) and the busiest other one (the session thread, by far).
+    const share = (tid: number): number =>
+      ((threads1.get(tid) ?? 0) - (threads0.get(tid) ?? 0)) / 10 / elapsed;
+    const others = [...threads1.keys()].filter((t) => t !== child.pid).map(share);
+    const threads =
+      threads1.size > 0
+        ? `: main thread ${share(child.pid ?? 0).toFixed(0)}%, session thread ${Math.max(0, ...others).toFixed(0)}%`
+        : '';
     console.log(
-      `  server CPU: ${perAction.toFixed(0)} µs per action, ${((cpu1 - cpu0) / 1e4 / elapsed).toFixed(0)}% of a core ` +
-        `(≈ ${Math.round(1e6 / perAction)} actions/s if it had a core to itself)`,
+      `  server CPU: ${perAction.toFixed(0)} µs per action, ${((cpu1 - cpu0) / 1e4 / elapsed).toFixed(0)}% of a core${threads}`,
     );
     console.log(
       `  load generator (this process, sharing the machine): ${((own.user + own.system) / 1e4 / elapsed).toFixed(0)}% of a core${stolen ? `; ${stolen}` : ''}`,
