@@ -6,8 +6,9 @@
  *
  * Group commit across sessions: the appends of one turn of the event loop, and all those that
  * arrive while a write is in flight, go out as one write of `<dir>/<n>.wal`, opened O_APPEND |
- * O_DSYNC (write + fdatasync where O_DSYNC is missing). Once it is durable the batch is handed
- * to `durable` (which copies it to the sessions' logs, unsynced) and every append resolves.
+ * O_DSYNC (write + fdatasync where O_DSYNC is missing). Once it is durable, the appends that
+ * arrived meanwhile start the next write, and then the batch is handed to `durable` (which
+ * copies it to the sessions' logs, unsynced) and every append resolves.
  *
  * Checkpoint: past `maxBytes`, the next file is created in the background and the following
  * write goes to it; then, off the write path and strictly in order, the old file's sessions'
@@ -107,10 +108,17 @@ export class Journal {
     // After this turn of the event loop, so that every session's append of it shares the write.
     setImmediate(() => {
       this.scheduled = false;
-      this.flushing = this.flush().finally(() => {
-        this.flushing = undefined;
-        if (this.waiting.length > 0) this.schedule();
-      });
+      this.startFlush();
+    });
+  }
+
+  private startFlush(): void {
+    const run = this.flush();
+    this.flushing = run;
+    void run.finally(() => {
+      if (this.flushing !== run) return; // the next write began already
+      this.flushing = undefined;
+      if (this.waiting.length > 0) this.schedule();
     });
   }
 
@@ -133,6 +141,10 @@ export class Journal {
       this.file = undefined;
       return;
     }
+    // What arrived during the write goes out now, before this batch's sessions commit: their
+    // commits (frames for every connection) take the event loop a while, and the disk would
+    // wait for them. Writes stay one at a time: this one is durable.
+    if (this.waiting.length > 0) this.startFlush();
     this.options.durable(batch.map((w) => w.entry));
     for (const w of batch) w.resolve();
     if (file.size >= this.options.maxBytes) this.prepareNext();
