@@ -13,6 +13,9 @@ import { CLOSE, PROTOCOL_VERSION, type ClientFrame } from './protocol.js';
 import { errorFrame, type LiveSession, type Peer } from './session.js';
 import type { Inbound, Outbound, OutboundBatch } from './thread-messages.js';
 
+/** Connections per message to the main thread, at most. */
+const OUT_BATCH = 16;
+
 class RemotePeer implements Peer {
   sentSeq = 0;
   viewSeq = 0;
@@ -60,6 +63,9 @@ export class RemotePeers {
   outbound(conn: number): Outbound {
     let o = this.out.get(conn);
     if (!o) {
+      // A batch of many sessions' commits goes out in parts, so that the main thread writes
+      // the first while this thread builds the rest.
+      if (this.out.size >= OUT_BATCH) this.flush();
       o = { conn, frames: [] };
       this.out.set(conn, o);
       if (!this.scheduled) {
