@@ -26,6 +26,9 @@ interface LogFile {
   error: Error | undefined;
 }
 
+/** Log writes started per turn of the event loop when the timer fires. */
+const WRITES_PER_TURN = 8;
+
 // Never O_CREAT: a log exists from the session's creation; a missing one is an error, not a
 // new empty log.
 const APPEND = constants.O_WRONLY | constants.O_APPEND;
@@ -68,13 +71,23 @@ export class SessionFiles {
     }
   }
 
+  /**
+   * Writes the waiting logs a few at a time, a turn of the event loop apart: each write costs
+   * the thread a system call, and a hundred at once held up the sessions' commits for
+   * milliseconds.
+   */
   private writeWaiting(): void {
     this.timer = undefined;
+    let n = 0;
     for (const id of this.waiting) {
+      if (n++ === WRITES_PER_TURN) {
+        setImmediate(() => this.writeWaiting());
+        return;
+      }
+      this.waiting.delete(id);
       const f = this.files.get(id);
       if (f) this.write(id, f);
     }
-    this.waiting.clear();
   }
 
   /** Queues a write of the log's waiting text (unless one is queued already: it takes it all). */
