@@ -62,7 +62,7 @@ export interface FileStoreOptions {
   /** Most log files kept open for appending (least recently used are closed). */
   readonly maxOpenFiles?: number;
   /**
-   * A session log trails its durable journal lines by at most this long (default 200 ms):
+   * A session log trails its durable journal lines by at most this long (default 1 s):
    * its writes are gathered (see server/session-files.ts).
    */
   readonly logWriteDelayMs?: number;
@@ -97,7 +97,7 @@ export class FileStore implements SessionStore {
     this.journalDir = join(dataDir, 'journal');
     this.files = new SessionFiles((id) => this.logPath(id), {
       maxOpen: options.maxOpenFiles ?? 512,
-      writeDelayMs: options.logWriteDelayMs ?? 200,
+      writeDelayMs: options.logWriteDelayMs ?? 1000,
       writeAtChars: 64 * 1024,
     });
   }
