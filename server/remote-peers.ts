@@ -1,8 +1,8 @@
 /**
  * The connections as the session thread sees them: a {@link Peer} per joined connection, whose
- * frames are gathered and posted to the main thread once per turn of the event loop (each
- * connection's share then goes out in one write), and the handling of the frames the main
- * thread has validated: hello, commands, sync, revoke, options.
+ * frames are gathered and posted to the main thread once per turn of the event loop, or every
+ * 16 connections (each connection's share then goes out in one write), and the handling of the
+ * frames the main thread has validated: hello, commands, sync, revoke, options.
  *
  * The issuer of a command is always the role of the connection's token, never anything the
  * client says.
