@@ -16,9 +16,11 @@ const isRecord = (v: unknown): v is Json =>
 
 /**
  * Remembers the patches between two objects, so that a subtree shared by several views (the
- * public partition is in every role's view) is compared once per pair of versions.
+ * public partition is in every role's view) is compared once per pair of versions. They are
+ * kept as first emitted, at the path where they were found (its first `prefix` keys are that
+ * subtree's path); another view's copy gets its own path only when it is reused.
  */
-export type DiffMemo = WeakMap<object, WeakMap<object, Patch[]>>;
+export type DiffMemo = WeakMap<object, WeakMap<object, { prefix: number; patches: Patch[] }>>;
 
 /** Subtrees this deep (1: a view's partitions; 2: the white cell's `full.*`) are memoised. */
 const MEMO_DEPTH = 2;
@@ -43,17 +45,20 @@ function walk(
   const objects = typeof a === 'object' && a !== null && typeof b === 'object' && b !== null;
   if (memo && objects && depth > 0 && depth <= MEMO_DEPTH) {
     let inner = memo.get(a);
-    let rel = inner?.get(b);
-    if (!rel) {
-      rel = [];
-      compare(a, b, [], rel, depth, memo);
-      if (!inner) {
-        inner = new WeakMap();
-        memo.set(a, inner);
+    const known = inner?.get(b);
+    if (known) {
+      for (const p of known.patches) {
+        out.push({ ...p, path: [...path, ...p.path.slice(known.prefix)] });
       }
-      inner.set(b, rel);
+      return;
     }
-    for (const p of rel) out.push({ ...p, path: [...path, ...p.path] });
+    const start = out.length;
+    compare(a, b, path, out, depth, memo);
+    if (!inner) {
+      inner = new WeakMap();
+      memo.set(a, inner);
+    }
+    inner.set(b, { prefix: path.length, patches: out.slice(start) });
     return;
   }
   compare(a, b, path, out, depth, memo);
