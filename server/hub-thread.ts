@@ -20,14 +20,13 @@ const post = (m: FromHub): void => {
 const data = (workerData as { data: HubThreadData }).data;
 
 /** Log records go to the main thread's logger. Errors become plain data on the way. */
-const remoteLog = loggerTo((level, msg, fields) => {
+const log = loggerTo((level, msg, fields) => {
   const plainFields: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(fields)) plainFields[k] = plain(v);
   post({ t: 'log', level, msg, fields: plainFields });
 });
 
 async function main(): Promise<void> {
-  const log = remoteLog;
   let store: FileStore;
   let hub: Hub;
   try {
