@@ -11,8 +11,7 @@ import type { Role } from '../engine/index.js';
 import type { HubLink, LinkedConnection } from './hub-link.js';
 import type { Limits } from './limits.js';
 import type { Logger } from './log.js';
-import { CLOSE, ClientCommandId, ClientFrame, type ErrorCode } from './protocol.js';
-import { errorFrame } from './session.js';
+import { CLOSE, ClientCommandId, ClientFrame, errorFrame, type ErrorCode } from './protocol.js';
 import type { Outbound } from './thread-messages.js';
 
 export class Connection implements LinkedConnection {

@@ -37,6 +37,7 @@ export class HubLink {
   private scheduled = false;
   /** The backlog last reported for each connection that had one. */
   private readonly reported = new Map<number, number>();
+  /** Set once shutdown began: called when the session thread says it has closed. */
   private closed: (() => void) | undefined;
   private failure: Error | undefined;
 

@@ -155,6 +155,10 @@ export const ErrorCode = z.enum([
 ]);
 export type ErrorCode = z.output<typeof ErrorCode>;
 
+/** The text of an `error` frame (`id` when the refused frame carried a valid one). */
+export const errorFrame = (id: string | undefined, code: ErrorCode, message: string): string =>
+  JSON.stringify({ type: 'error', ...(id === undefined ? {} : { id }), code, message });
+
 export const WelcomeFrame = z
   .strictObject({
     type: z.literal('welcome'),

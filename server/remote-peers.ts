@@ -9,8 +9,8 @@
  */
 import { legalCommands, type Role } from '../engine/index.js';
 import type { Hub } from './hub.js';
-import { CLOSE, PROTOCOL_VERSION, type ClientFrame } from './protocol.js';
-import { errorFrame, type LiveSession, type Peer } from './session.js';
+import { CLOSE, errorFrame, PROTOCOL_VERSION, type ClientFrame } from './protocol.js';
+import type { LiveSession, Peer } from './session.js';
 import type { Inbound, Outbound, OutboundBatch } from './thread-messages.js';
 
 /** Connections per message to the main thread, at most. */

@@ -26,7 +26,7 @@ import {
 } from '../engine/index.js';
 import type { Logger } from './log.js';
 import { diff, type DiffMemo } from './patch.js';
-import { CLOSE, PROTOCOL_VERSION, type ErrorCode } from './protocol.js';
+import { CLOSE, errorFrame, PROTOCOL_VERSION, type ErrorCode } from './protocol.js';
 import {
   CorruptSessionError,
   type LogRecord,
@@ -115,9 +115,6 @@ function eventFrameText(
   const tail = view === undefined ? '' : `,"view":${JSON.stringify(view)}`;
   return `{"type":"event","seq":${seq},"events":[${parts.join(',')}]${tail}}`;
 }
-
-export const errorFrame = (id: string | undefined, code: ErrorCode, message: string): string =>
-  frame({ type: 'error', ...(id === undefined ? {} : { id }), code, message });
 
 export class LiveSession {
   readonly id: string;
