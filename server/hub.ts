@@ -254,10 +254,8 @@ export class Hub {
 
   // ------------------------------------------------------------------ tokens
 
-  authenticate(token: string): { session: LiveSession; role: Role; tokenHash: string } | undefined {
-    const tokenHash = hashToken(token);
-    const found = this.tokens.get(tokenHash);
-    return found ? { ...found, tokenHash } : undefined;
+  authenticate(token: string): { session: LiveSession; role: Role } | undefined {
+    return this.tokens.get(hashToken(token));
   }
 
   /**

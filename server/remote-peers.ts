@@ -27,7 +27,6 @@ class RemotePeer implements Peer {
   constructor(
     readonly conn: number,
     readonly role: Role,
-    readonly tokenHash: string,
     readonly session: LiveSession,
     private readonly peers: RemotePeers,
   ) {}
@@ -176,7 +175,7 @@ export class RemotePeers {
       out.close = { code: CLOSE.unauthorized, reason: 'unauthorized' };
       return;
     }
-    const peer = new RemotePeer(conn, found.role, found.tokenHash, found.session, this);
+    const peer = new RemotePeer(conn, found.role, found.session, this);
     found.session.join(peer, lastSeq);
     if (found.session.peers.has(peer)) {
       this.joined.set(conn, peer);

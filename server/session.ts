@@ -38,7 +38,6 @@ import {
 /** A joined connection, as a session sees it. */
 export interface Peer {
   readonly role: Role;
-  readonly tokenHash: string;
   /** The last event seq sent to this peer. */
   sentSeq: number;
   /** The seq of the view this peer holds. */

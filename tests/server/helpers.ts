@@ -230,7 +230,6 @@ export class FakePeer implements Peer {
   sentSeq = 0;
   viewSeq = 0;
   lagging = false;
-  tokenHash = '';
   frames: Record<string, unknown>[] = [];
   queuedBytes = 0;
   closedWith: number | undefined;

@@ -331,7 +331,6 @@ describe('recovery through the hub', () => {
     sentSeq = 0;
     viewSeq = 0;
     lagging = false;
-    tokenHash = '';
     acks = 0;
     constructor(readonly role: Role) {}
     send(frame: string): void {

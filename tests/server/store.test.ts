@@ -21,7 +21,6 @@ class Quiet implements Peer {
   sentSeq = 0;
   viewSeq = 0;
   lagging = false;
-  tokenHash = '';
   acks = new Set<string>();
   constructor(readonly role: Role) {}
   send(frame: string): void {
@@ -227,7 +226,6 @@ class Recorder implements Peer {
   sentSeq = 0;
   viewSeq = 0;
   lagging = false;
-  tokenHash = '';
   frames: Record<string, unknown>[] = [];
   closedWith: number | undefined;
   constructor(readonly role: Role) {}
