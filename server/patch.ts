@@ -18,9 +18,10 @@ const isRecord = (v: unknown): v is Json =>
  * Remembers the patches between two objects, so that a subtree shared by several views (the
  * public partition is in every role's view) is compared once per pair of versions. They are
  * kept as first emitted, at the path where they were found (its first `prefix` keys are that
- * subtree's path); another view's copy gets its own path only when it is reused.
+ * subtree's path); another view's copy gets its own path only when it is reused. A memo serves
+ * one round of diffs (the server's one push), and holds their values until it is dropped.
  */
-export type DiffMemo = WeakMap<object, WeakMap<object, { prefix: number; patches: Patch[] }>>;
+export type DiffMemo = Map<object, { after: object; prefix: number; patches: Patch[] }>;
 
 /** Subtrees this deep (1: a view's partitions; 2: the white cell's `full.*`) are memoised. */
 const MEMO_DEPTH = 2;
@@ -44,9 +45,10 @@ function walk(
   if (a === b) return;
   const objects = typeof a === 'object' && a !== null && typeof b === 'object' && b !== null;
   if (memo && objects && depth > 0 && depth <= MEMO_DEPTH) {
-    let inner = memo.get(a);
-    const known = inner?.get(b);
-    if (known) {
+    // Keyed by `before` alone: in one push every view is diffed to the same state, so a
+    // `before` meets one `after` (another one is simply compared, and replaces the entry).
+    const known = memo.get(a);
+    if (known?.after === b) {
       for (const p of known.patches) {
         out.push({ ...p, path: [...path, ...p.path.slice(known.prefix)] });
       }
@@ -54,11 +56,7 @@ function walk(
     }
     const start = out.length;
     compare(a, b, path, out, depth, memo);
-    if (!inner) {
-      inner = new WeakMap();
-      memo.set(a, inner);
-    }
-    inner.set(b, { prefix: path.length, patches: out.slice(start) });
+    memo.set(a, { after: b, prefix: path.length, patches: out.slice(start) });
     return;
   }
   compare(a, b, path, out, depth, memo);
@@ -73,12 +71,13 @@ function compare(
   memo: DiffMemo | undefined,
 ): void {
   if (isRecord(a) && isRecord(b)) {
-    for (const key of Object.keys(a)) {
+    // for-in, not Object.keys: no array per object compared (the values are plain data).
+    for (const key in a) {
       if (a[key] !== undefined && (!Object.hasOwn(b, key) || b[key] === undefined)) {
         out.push({ op: 'remove', path: [...path, key] });
       }
     }
-    for (const key of Object.keys(b)) {
+    for (const key in b) {
       const bv = b[key];
       if (bv === undefined) continue;
       const av = Object.hasOwn(a, key) ? a[key] : undefined;

@@ -9,13 +9,14 @@
  * take back.
  */
 import {
+  audienceIncludes,
   canonicalJson,
   createSession,
-  eventsFor,
   hashState,
   step,
   stepValidated,
   viewFor,
+  type Audience,
   type Command,
   type CommandBody,
   type EngineEvent,
@@ -92,25 +93,30 @@ interface Entry {
 
 const frame = (value: unknown): string => JSON.stringify(value);
 
-/** Each event's JSON, made once however many roles see it. */
-const eventJson = new WeakMap<EngineEvent, string>();
+/**
+ * An event as the tail keeps it: its JSON, made once however many roles see it, and its
+ * audience. A string is one object to the garbage collector where the event is a dozen; a
+ * tail of a thousand commands per session kept as events made most of the session thread's
+ * heap, and its marking pauses.
+ */
+interface SentEvent {
+  readonly audience: Audience;
+  readonly json: string;
+}
+
+function sentEvents(events: readonly EngineEvent[]): readonly SentEvent[] {
+  return events.map((e) => ({ audience: e.audience, json: JSON.stringify(e) }));
+}
 
 /** `{"type":"event",…}` with the role's events, and the view patch when there is one. */
 function eventFrameText(
   seq: number,
-  events: readonly EngineEvent[],
+  events: readonly SentEvent[],
   role: Role,
   view?: { base: number; patches: readonly unknown[] },
 ): string {
   const parts: string[] = [];
-  for (const e of eventsFor(events, role)) {
-    let json = eventJson.get(e);
-    if (json === undefined) {
-      json = JSON.stringify(e);
-      eventJson.set(e, json);
-    }
-    parts.push(json);
-  }
+  for (const e of events) if (audienceIncludes(e.audience, role)) parts.push(e.json);
   const tail = view === undefined ? '' : `,"view":${JSON.stringify(view)}`;
   return `{"type":"event","seq":${seq},"events":[${parts.join(',')}]${tail}}`;
 }
@@ -130,7 +136,7 @@ export class LiveSession {
   /** `<by> <client id>` → seq: what makes retries idempotent. */
   private readonly ids = new Map<string, number>();
   /** Events of the most recent committed commands, from seq `tailStart`. */
-  private tail: (readonly EngineEvent[])[] = [];
+  private tail: (readonly SentEvent[])[] = [];
   private tailStart = 1;
   private queue: LogRecord[] = [];
   private queued: Entry[] = [];
@@ -175,7 +181,9 @@ export class LiveSession {
       new CorruptSessionError(meta.id, message);
     const session = new LiveSession(meta, scenario, store, limits, log);
     let state = session.head;
-    for (const rec of stored.records) {
+    // Only the last `eventTail` commands' events are kept (older ones are replayed on demand).
+    const tailFrom = stored.records.length - limits.eventTail;
+    for (const [i, rec] of stored.records.entries()) {
       const r = step(state, rec.command);
       if (!r.ok) {
         throw corrupt(
@@ -190,7 +198,8 @@ export class LiveSession {
       const command = rec.command as Command;
       session.commands.push(command);
       if (rec.id !== undefined) session.ids.set(`${command.by} ${rec.id}`, rec.seq);
-      session.pushTail(r.events);
+      if (i >= tailFrom) session.pushTail(r.events);
+      else session.tailStart = rec.seq + 1;
     }
     if (stored.end) {
       if (stored.end.seq !== state.seq || stored.end.stateHash !== hashState(state)) {
@@ -454,7 +463,7 @@ export class LiveSession {
    */
   private push(roles: ReadonlySet<Role> | undefined): void {
     const seq = this.committed.seq;
-    const memo: DiffMemo = new WeakMap();
+    const memo: DiffMemo = new Map(); // this push's only: dropped with it
     const changes = new Map<Role, RoleChange>();
     for (const peer of this.peers) {
       if (peer.lagging || (roles !== undefined && !roles.has(peer.role))) continue;
@@ -509,10 +518,6 @@ export class LiveSession {
     };
   }
 
-  private eventFrame(seq: number, events: readonly EngineEvent[], role: Role): string {
-    return eventFrameText(seq, events, role);
-  }
-
   /** The role's view of the committed state (cached while the role has peers). */
   private viewOf(role: Role): View {
     const cached = this.roleViews.get(role);
@@ -533,7 +538,7 @@ export class LiveSession {
     if (from > to) return;
     if (from >= this.tailStart) {
       for (let seq = from; seq <= to; seq++) {
-        peer.send(this.eventFrame(seq, this.tail[seq - this.tailStart] ?? [], peer.role));
+        peer.send(eventFrameText(seq, this.tail[seq - this.tailStart] ?? [], peer.role));
       }
       return;
     }
@@ -543,13 +548,13 @@ export class LiveSession {
       const r = stepValidated(state, this.commands[seq - 1] as Command);
       if (!r.ok) throw new Error(`replay of session ${this.id} failed at seq ${seq}`);
       state = r.state;
-      if (seq >= from) peer.send(this.eventFrame(seq, r.events, peer.role));
+      if (seq >= from) peer.send(eventFrameText(seq, sentEvents(r.events), peer.role));
     }
   }
 
   /** Keeps the events of at least the last `eventTail` commands (trimmed in halves, not one by one). */
   private pushTail(events: readonly EngineEvent[]): void {
-    this.tail.push(events);
+    this.tail.push(sentEvents(events));
     if (this.tail.length > 2 * this.limits.eventTail) {
       const drop = this.tail.length - this.limits.eventTail;
       this.tail = this.tail.slice(drop);

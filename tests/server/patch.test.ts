@@ -1,6 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
-import { applyPatches, diff } from '../../server/patch.js';
+import { applyPatches, diff, type DiffMemo } from '../../server/patch.js';
 
 // JSON values as views hold them: records keyed by ids, arrays, numbers, strings, booleans, null.
 const json = fc.letrec((tie) => ({
@@ -32,7 +32,7 @@ describe('view patches', () => {
   test.prop([json, json], { numRuns: 300 })(
     'a memo shared by several views gives the same patches as none',
     (a, b) => {
-      const memo = new WeakMap();
+      const memo: DiffMemo = new Map();
       const before = { shared: { a }, own: 1, full: { shared: { a } } };
       const after = { shared: { a: b }, own: 2, full: { shared: { a: b } } };
       const other = { shared: after.shared, full: after.full };

@@ -135,6 +135,22 @@ describe('pushes to roles that did not act', () => {
     expect(events(late)).toEqual(events(observer).slice(1));
     expect(events(late)).toHaveLength(7);
     await session.close(1001, 'done');
+
+    // Restored from its log, it keeps the same tail and replays the same older events.
+    const hub = new Hub({
+      store,
+      log: silentLogger,
+      limits: { ...DEFAULT_LIMITS, pushDelayMs: 0, eventTail: 2 },
+    });
+    await hub.recover();
+    const restored = hub.sessions.get(session.id);
+    if (!restored) throw new Error('not restored');
+    const [fromTail, fromReplay] = [new FakePeer('observer'), new FakePeer('observer')];
+    restored.join(fromTail, 6); // 7 and 8: in the tail
+    restored.join(fromReplay, 3); // 4..8: 4..6 replayed
+    expect(events(fromTail)).toEqual(events(observer).slice(6));
+    expect(events(fromReplay)).toEqual(events(observer).slice(3));
+    await hub.close(1001, 'done');
   });
 
   it('within pushDelayMs', async () => {
