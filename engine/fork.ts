@@ -109,7 +109,8 @@ export function appendTo<T>(list: T[], item: T): T[] {
 function shareUnchanged<T extends object>(work: T, base: T): T {
   const from = base as Record<string, unknown>;
   const out: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(work)) {
+  for (const key in work) {
+    const value = (work as Record<string, unknown>)[key];
     const old = from[key];
     out[key] = Object.hasOwn(from, key) && sameData(value, old) ? old : deepFreeze(value);
   }

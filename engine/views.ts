@@ -81,22 +81,110 @@ function briefOf(sc: Scenario): ScenarioBrief {
   return brief;
 }
 
+/**
+ * The parts of a view made from one frozen part of a state are remembered by it, so that an
+ * unchanged part gives the very same object in the next view: the server's view diff then
+ * skips it at a glance, and nothing is rebuilt. A part that is not frozen (a runner's working
+ * copy, changed in place) is never remembered. The caches are per scenario, whose inject
+ * titles and team briefings the parts copy.
+ */
+interface ViewParts {
+  /** By the `injects.active` record, then by role. */
+  readonly injectLists: WeakMap<object, Map<Role, View['injects']>>;
+  readonly injects: WeakMap<ActiveInject, Map<string, InjectView>>;
+  /** By the `force.contingents` record, then by nation (`*`: all of them). */
+  readonly forces: WeakMap<object, Map<string, readonly Contingent[]>>;
+  readonly teams: WeakMap<TeamState, Map<string, TeamView>>;
+}
+
+type InjectView = View['injects'][number];
+type TeamView = NonNullable<View['team']>;
+
+const parts = new WeakMap<Scenario, ViewParts>();
+
+function partsOf(sc: Scenario): ViewParts {
+  let p = parts.get(sc);
+  if (!p) {
+    p = {
+      injectLists: new WeakMap(),
+      injects: new WeakMap(),
+      forces: new WeakMap(),
+      teams: new WeakMap(),
+    };
+    parts.set(sc, p);
+  }
+  return p;
+}
+
+/**
+ * `make()`, remembered by `key` and `sub` when `key` is frozen, and so is whatever else `make`
+ * copies (`frozen`, asked only when it is made: frozen stays frozen).
+ */
+function remembered<K extends object, V>(
+  cache: WeakMap<K, Map<string, V>>,
+  key: K,
+  sub: string,
+  make: () => V,
+  frozen: () => boolean = () => true,
+): V {
+  if (!Object.isFrozen(key)) return make();
+  let bySub = cache.get(key);
+  let value = bySub?.get(sub);
+  if (value !== undefined) return value;
+  value = make();
+  if (!frozen()) return value;
+  Object.freeze(value); // shared by every view that holds it
+  if (!bySub) {
+    bySub = new Map();
+    cache.set(key, bySub);
+  }
+  bySub.set(sub, value);
+  return value;
+}
+
+function injectsFor(state: SessionState, role: Role, p: ViewParts): View['injects'] {
+  const active = state.injects.active;
+  const all = (): ActiveInject[] => Object.values(active);
+  return remembered(
+    p.injectLists,
+    active,
+    role,
+    () =>
+      all().flatMap((a) => {
+        const e = lookup(state.scenario).event.get(a.id);
+        if (!e || !audienceIncludes(audienceOf(e), role)) return [];
+        return [
+          remembered(p.injects, a, '', () => ({
+            ...a,
+            title: e.title,
+            description: e.description,
+          })),
+        ];
+      }),
+    // Each item copies an inject's fields: the list is remembered only if they are frozen too.
+    () => all().every((a) => Object.isFrozen(a)),
+  );
+}
+
+/** The whole force (`*`) or one nation's contingents. */
+function forceFor(state: SessionState, nation: string, p: ViewParts): readonly Contingent[] {
+  const contingents = state.force.contingents;
+  return remembered(p.forces, contingents, nation, () => {
+    const all = Object.values(contingents);
+    return nation === '*' ? all : all.filter((c) => c.nation === nation);
+  });
+}
+
 export function viewFor(state: SessionState, role: Role): View {
   const sc = state.scenario;
+  const p = partsOf(sc);
   const teamId = role.startsWith('team:') ? role.slice(5) : undefined;
   const def = teamId === undefined ? undefined : lookup(sc).team.get(teamId);
-  const injects = Object.values(state.injects.active).flatMap((a) => {
-    const e = lookup(sc).event.get(a.id);
-    return e && audienceIncludes(audienceOf(e), role)
-      ? [{ ...a, title: e.title, description: e.description }]
-      : [];
-  });
-  const contingents = Object.values(state.force.contingents);
   const force =
     role === 'facilitator' || def?.kind === 'alliance'
-      ? contingents
+      ? forceFor(state, '*', p)
       : def
-        ? contingents.filter((c) => c.nation === def.id)
+        ? forceFor(state, def.id, p)
         : undefined;
   const own = teamId === undefined ? undefined : state.teams[teamId];
   return {
@@ -109,14 +197,14 @@ export function viewFor(state: SessionState, role: Role): View {
     phaseLabel: phaseLabel(state),
     outcome: state.outcome,
     public: state.public,
-    injects,
+    injects: injectsFor(state, role, p),
     ...(own && def
       ? {
-          team: {
+          team: remembered(p.teams, own, def.id, () => ({
             ...own,
             id: def.id,
             ...(def.briefing === undefined ? {} : { briefing: def.briefing }),
-          },
+          })),
         }
       : {}),
     ...(force ? { force } : {}),

@@ -8,6 +8,7 @@ import {
   viewFor,
   type EngineEvent,
   type Role,
+  type SessionState,
 } from '../../engine/index.js';
 import { playChoices } from '../../src/run/random-play.js';
 import { bundledScenario } from '../helpers/scenarios.js';
@@ -46,6 +47,48 @@ describe('views', () => {
         Object.keys(s.force.contingents).length,
       );
       expect(viewFor(s, 'facilitator').full).toBe(s);
+    },
+  );
+
+  test.prop([tape], { numRuns: 8 })(
+    'a view is the same with its parts remembered or not, and an unchanged part is the same object',
+    (choices) => {
+      const roles: Role[] = [
+        'facilitator',
+        'observer',
+        `team:${alliance}`,
+        ...nations.map((n) => `team:${n}` as const),
+      ];
+      // A thawed copy (nothing frozen) is never remembered: its views are made from scratch.
+      const thawed = (s: SessionState): SessionState => ({
+        ...(JSON.parse(JSON.stringify({ ...s, scenario: null })) as SessionState),
+        scenario: s.scenario,
+      });
+      let s = createSession(scenario, 'parts');
+      const before = new Map(roles.map((r) => [r, viewFor(s, r)]));
+      for (const c of playChoices(scenario, 'parts', choices).commands) {
+        const r = step(s, c);
+        if (!r.ok) expect.fail(r.error.message);
+        const prev = s;
+        s = r.state;
+        const fresh = thawed(s);
+        for (const role of roles) {
+          const view = viewFor(s, role);
+          expect(JSON.stringify(view)).toBe(JSON.stringify(viewFor(fresh, role)));
+          const old = before.get(role);
+          if (s.injects.active === prev.injects.active) expect(view.injects).toBe(old?.injects);
+          if (s.force.contingents === prev.force.contingents) expect(view.force).toBe(old?.force);
+          const team = role.startsWith('team:') ? role.slice(5) : '';
+          if (team && s.teams[team] === prev.teams[team]) expect(view.team).toBe(old?.team);
+          before.set(role, view);
+        }
+      }
+      // Changed in place, a thawed state's view shows the change.
+      const fresh = thawed(s);
+      const nation = nations[0] ?? '';
+      expect(viewFor(fresh, `team:${nation}`).team?.support).toBe(s.teams[nation]?.support);
+      (fresh.teams[nation] as { support: number }).support = 0.123;
+      expect(viewFor(fresh, `team:${nation}`).team?.support).toBe(0.123);
     },
   );
 
