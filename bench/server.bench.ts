@@ -12,8 +12,10 @@
  *    then offering `--rate` actions/s (default 5,000) on ticks, twice: every session on one
  *    shared tick (bursts of 200 decisions at once, the worst case), then each session on its
  *    own tick, staggered (as independent exercises are); each phase reports acknowledged
- *    actions/s, the ack latency (send → durable ack) p50/p99 and the server's CPU time per
- *    action.
+ *    actions/s, the ack latency (send → durable ack) p50/p99, the server's CPU time per
+ *    action, and what the server measured of itself meanwhile (`/healthz` latency: its journal
+ *    writes, and how late each thread's event loop ran), to tell a slow disk or a stalled
+ *    thread from the load itself.
  *
  * The clients are bare WebSockets that read only their acks (bench/load-client.ts), so that the
  * load generator, on the same two cores, takes as little from the server as it can.
@@ -95,14 +97,18 @@ async function main(): Promise<void> {
     if (r.status !== 201) throw new Error(`create: ${r.status} ${await r.text()}`);
     return (await r.json()) as CreateSessionResponse;
   };
-  const health = async (
-    gc: boolean,
-  ): Promise<{ memory: { heapUsed: number; rss: number }; cpuMicros: number }> => {
-    const r = await fetch(`${url}/healthz${gc ? '?gc=1' : ''}`);
-    return (await r.json()) as { memory: { heapUsed: number; rss: number }; cpuMicros: number };
+  type Figures = { count: number; p50: number; p99: number; max: number };
+  type Health = {
+    memory: { heapUsed: number; rss: number };
+    cpuMicros: number;
+    latency: { mainLoopDelay: Figures; sessionLoopDelay: Figures; journalWrites: Figures };
+  };
+  const health = async (query: '' | 'gc' | 'reset'): Promise<Health> => {
+    const r = await fetch(`${url}/healthz${query ? `?${query}` : ''}`);
+    return (await r.json()) as Health;
   };
   const memory = async (): Promise<{ heapUsed: number; rss: number }> =>
-    (await health(true)).memory;
+    (await health('gc')).memory;
   console.log(
     `ttx server benchmark (node ${process.version}, server in a child process, data in ${dataDir}, fsync on)`,
   );
@@ -238,7 +244,7 @@ async function main(): Promise<void> {
       ];
     }
     await sleep(WARMUP_MS);
-    const cpu0 = (await health(false)).cpuMicros;
+    const cpu0 = (await health('reset')).cpuMicros;
     const threads0 = threadCpu(child.pid ?? 0);
     const own0 = process.cpuUsage();
     const steal = stealMeter();
@@ -247,7 +253,7 @@ async function main(): Promise<void> {
     await sleep(SECONDS * 1000);
     measuring = false;
     const elapsed = (performance.now() - t0) / 1000;
-    const cpu1 = (await health(false)).cpuMicros;
+    const { cpuMicros: cpu1, latency } = await health('');
     const threads1 = threadCpu(child.pid ?? 0);
     const own = process.cpuUsage(own0);
     const stolen = steal();
@@ -279,6 +285,10 @@ async function main(): Promise<void> {
         : '';
     console.log(
       `  server CPU: ${perAction.toFixed(0)} µs per action, ${((cpu1 - cpu0) / 1e4 / elapsed).toFixed(0)}% of a core${threads}`,
+    );
+    const f = (x: Figures): string => `p50 ${x.p50}, p99 ${x.p99}, max ${x.max} ms`;
+    console.log(
+      `  server: journal writes ${f(latency.journalWrites)} (${latency.journalWrites.count}); event-loop delay: session thread ${f(latency.sessionLoopDelay)}, main thread ${f(latency.mainLoopDelay)}`,
     );
     console.log(
       `  load generator (this process, sharing the machine): ${((own.user + own.system) / 1e4 / elapsed).toFixed(0)}% of a core${stolen ? `; ${stolen}` : ''}`,

@@ -7,15 +7,23 @@ import type { SessionState } from '../engine/index.js';
 import { endedRecord, logText, reportText } from './after-action.js';
 import { ApiError, badRequest, parseJson } from './api-error.js';
 import type { Hub } from './hub.js';
+import type { LatencyMeter } from './latency.js';
 import { RevokeRequest } from './protocol.js';
 import type { LiveSession } from './session.js';
 import type { SessionStore } from './store.js';
 import type { ApiCall } from './thread-messages.js';
 
+/** What the session thread measures of itself (server/latency.ts). */
+export interface ThreadLatency {
+  readonly loop: LatencyMeter;
+  readonly journal: LatencyMeter;
+}
+
 export class Api {
   constructor(
     private readonly hub: Hub,
     private readonly store: SessionStore,
+    private readonly latency: ThreadLatency,
   ) {}
 
   async call(c: ApiCall): Promise<unknown> {
@@ -23,11 +31,19 @@ export class Api {
       case 'health': {
         const gc = (globalThis as { gc?: () => void }).gc;
         if (c.gc && gc) gc(); // only when node runs with --expose-gc
-        return {
+        const { loop, journal } = this.latency;
+        const health = {
           sessions: this.hub.sessions.size,
           quarantined: this.hub.quarantined.size,
           heapUsed: process.memoryUsage().heapUsed,
+          loopDelay: loop.summary(),
+          journalWrites: journal.summary(),
         };
+        if (c.reset) {
+          loop.reset();
+          journal.reset();
+        }
+        return health;
       }
       case 'scenarios':
         return [...(await this.hub.bundled()).values()].map(

@@ -8,6 +8,7 @@ import { Api } from './api.js';
 import { FileStore } from './file-store.js';
 import { ApiError } from './api-error.js';
 import { Hub } from './hub.js';
+import { Durations, LoopDelay } from './latency.js';
 import { loggerTo, plain } from './log.js';
 import { RemotePeers } from './remote-peers.js';
 import type { FromHub, HubThreadData, ToHub } from './thread-messages.js';
@@ -29,8 +30,9 @@ const log = loggerTo((level, msg, fields) => {
 async function main(): Promise<void> {
   let store: FileStore;
   let hub: Hub;
+  const journal = new Durations();
   try {
-    store = await FileStore.open(data.dataDir);
+    store = await FileStore.open(data.dataDir, { onJournalWrite: (w) => journal.record(w.ms) });
   } catch (err) {
     const e = err as NodeJS.ErrnoException;
     post({ t: 'failed', message: e.message, ...(e.code ? { code: e.code } : {}) });
@@ -47,7 +49,7 @@ async function main(): Promise<void> {
     post({ t: 'failed', message: e.message, ...(e.code ? { code: e.code } : {}) });
     return;
   }
-  const api = new Api(hub, store);
+  const api = new Api(hub, store, { loop: new LoopDelay(), journal });
   const peers = new RemotePeers(hub, (batch) => post({ t: 'out', ...batch }));
   // Lagging peers catch up as the main thread reports their backlogs draining (see setBuffered).
   port.on('message', (m: ToHub) => {

@@ -34,6 +34,8 @@ export interface JournalWrite {
   readonly file: string;
   readonly bytes: number;
   readonly appends: number;
+  /** How long the write took to be durable. */
+  readonly ms: number;
 }
 
 export interface JournalOptions {
@@ -129,11 +131,17 @@ export class Journal {
     try {
       file = await this.current();
       const buf = Buffer.from(batch.map((w) => w.entry.journal).join(''), 'utf8');
+      const t0 = performance.now();
       await writeAll(file.fd, buf);
       if (!DSYNC) await datasync(file.fd);
       file.size += buf.length;
       for (const w of batch) file.sessions.add(w.entry.id);
-      this.options.onWrite?.({ file: file.path, bytes: buf.length, appends: batch.length });
+      this.options.onWrite?.({
+        file: file.path,
+        bytes: buf.length,
+        appends: batch.length,
+        ms: performance.now() - t0,
+      });
     } catch (err) {
       for (const w of batch) w.reject(err);
       // The failed write may have left part of a line: later records go to a new file.

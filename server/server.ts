@@ -22,6 +22,7 @@ import { ApiError, badRequest, parseJson } from './api-error.js';
 import { Connection } from './connection.js';
 import { claimDataDir } from './dir-lock.js';
 import { HubLink } from './hub-link.js';
+import { LoopDelay, type LatencySummary } from './latency.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { silentLogger, type Logger } from './log.js';
 import { CLOSE, CreateSessionRequest, type CreateSessionResponse } from './protocol.js';
@@ -78,6 +79,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     perMessageDeflate: false,
   });
   const started = Date.now();
+  const mainLoop = new LoopDelay();
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
   let wsUrl = '';
 
@@ -114,10 +116,14 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     if (path === '/healthz') {
       allow('GET');
       const gc = url.searchParams.has('gc');
-      const hub = await link.call<{ sessions: number; quarantined: number; heapUsed: number }>({
-        op: 'health',
-        gc,
-      });
+      const reset = url.searchParams.has('reset');
+      const hub = await link.call<{
+        sessions: number;
+        quarantined: number;
+        heapUsed: number;
+        loopDelay: LatencySummary;
+        journalWrites: LatencySummary;
+      }>({ op: 'health', gc, reset });
       const collect = (globalThis as { gc?: () => void }).gc;
       if (gc && collect) collect(); // only when node runs with --expose-gc
       const mem = process.memoryUsage();
@@ -130,7 +136,13 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         // The heap of both threads; RSS and external memory are the process's.
         memory: { rss: mem.rss, heapUsed: mem.heapUsed + hub.heapUsed, external: mem.external },
         cpuMicros: (({ user, system }) => user + system)(process.cpuUsage()),
+        latency: {
+          mainLoopDelay: mainLoop.summary(),
+          sessionLoopDelay: hub.loopDelay,
+          journalWrites: hub.journalWrites,
+        },
       });
+      if (reset) mainLoop.reset();
     }
     if (path === '/api/scenarios') {
       allow('GET');
@@ -268,6 +280,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       (closing ??= (async () => {
         clearInterval(heartbeat);
         clearInterval(backlogs);
+        mainLoop.stop();
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
         await link.shutdown();
         for (const c of [...connections]) c.close(1001, 'server shutting down');

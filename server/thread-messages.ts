@@ -18,7 +18,7 @@ export interface HubThreadData {
 
 /** The HTTP API's operations on sessions (server/api.ts answers them). */
 export type ApiCall =
-  | { readonly op: 'health'; readonly gc: boolean }
+  | { readonly op: 'health'; readonly gc: boolean; readonly reset: boolean }
   | { readonly op: 'scenarios' }
   | { readonly op: 'create'; readonly request: CreateSessionRequest; readonly ws: string }
   | { readonly op: 'status'; readonly session: string; readonly token: string | undefined }

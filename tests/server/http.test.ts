@@ -27,6 +27,29 @@ describe('HTTP', () => {
     expect(r.body.status).toBe('ok');
   });
 
+  it('GET /healthz: latency figures since the last ?reset', async () => {
+    type Figures = { count: number; p50: number; p99: number; max: number };
+    type Latency = { mainLoopDelay: Figures; sessionLoopDelay: Figures; journalWrites: Figures };
+    const latency = async (query = ''): Promise<Latency> =>
+      (await api<{ latency: Latency }>(t.server.url, `/healthz${query}`)).body.latency;
+    await latency('?reset');
+    expect((await latency()).journalWrites.count).toBe(0);
+    const s = await newSession(t.server, { scenario: 'tutorial' });
+    const white = await join(t.server, tok(s, 'facilitator'));
+    await white.send({ type: 'start' });
+    await white.send({ type: 'advance' });
+    await white.close();
+    const l = await latency('?reset');
+    expect(l.journalWrites.count).toBeGreaterThanOrEqual(1);
+    expect(l.journalWrites.max).toBeGreaterThan(0);
+    expect(l.journalWrites.p50).toBeLessThanOrEqual(l.journalWrites.max);
+    for (const loop of [l.mainLoopDelay, l.sessionLoopDelay]) {
+      expect(loop.p50).toBeLessThanOrEqual(loop.p99);
+      expect(loop.p99).toBeLessThanOrEqual(loop.max);
+    }
+    expect((await latency()).journalWrites.count).toBe(0); // reset by the read before
+  });
+
   it('GET /api/scenarios lists the bundled scenarios with their teams', async () => {
     const r = await api<{ id: string; title: string; teams: { id: string }[] }[]>(
       t.server.url,
