@@ -29,6 +29,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { CommandBody } from '../engine/index.js';
+import { LoopDelay } from '../server/latency.js';
 import type { CreateSessionResponse } from '../server/protocol.js';
 import { LoadClient } from './load-client.js';
 import { stealMeter, threadCpu } from './machine.js';
@@ -247,6 +248,7 @@ async function main(): Promise<void> {
     const cpu0 = (await health('reset')).cpuMicros;
     const threads0 = threadCpu(child.pid ?? 0);
     const own0 = process.cpuUsage();
+    const ownLoop = new LoopDelay(); // a late load generator reads its acks late too
     const steal = stealMeter();
     measuring = true;
     const t0 = performance.now();
@@ -256,6 +258,8 @@ async function main(): Promise<void> {
     const { cpuMicros: cpu1, latency } = await health('');
     const threads1 = threadCpu(child.pid ?? 0);
     const own = process.cpuUsage(own0);
+    const ownDelay = ownLoop.summary();
+    ownLoop.stop();
     const stolen = steal();
     stop = true;
     await Promise.all(loops);
@@ -291,7 +295,7 @@ async function main(): Promise<void> {
       `  server: journal writes ${f(latency.journalWrites)} (${latency.journalWrites.count}); event-loop delay: session thread ${f(latency.sessionLoopDelay)}, main thread ${f(latency.mainLoopDelay)}`,
     );
     console.log(
-      `  load generator (this process, sharing the machine): ${((own.user + own.system) / 1e4 / elapsed).toFixed(0)}% of a core${stolen ? `; ${stolen}` : ''}`,
+      `  load generator (this process, sharing the machine): ${((own.user + own.system) / 1e4 / elapsed).toFixed(0)}% of a core, event-loop delay ${f(ownDelay)}${stolen ? `; ${stolen}` : ''}`,
     );
     for (const x of sessions) {
       await x.white.close();

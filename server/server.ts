@@ -127,6 +127,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       const collect = (globalThis as { gc?: () => void }).gc;
       if (gc && collect) collect(); // only when node runs with --expose-gc
       const mem = process.memoryUsage();
+      const mainLoopDelay = mainLoop.summary();
+      if (reset) mainLoop.reset();
       return send(res, 200, {
         status: 'ok',
         sessions: hub.sessions,
@@ -137,12 +139,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         memory: { rss: mem.rss, heapUsed: mem.heapUsed + hub.heapUsed, external: mem.external },
         cpuMicros: (({ user, system }) => user + system)(process.cpuUsage()),
         latency: {
-          mainLoopDelay: mainLoop.summary(),
+          mainLoopDelay,
           sessionLoopDelay: hub.loopDelay,
           journalWrites: hub.journalWrites,
         },
       });
-      if (reset) mainLoop.reset();
     }
     if (path === '/api/scenarios') {
       allow('GET');

@@ -48,6 +48,14 @@ describe('HTTP', () => {
       expect(loop.p99).toBeLessThanOrEqual(loop.max);
     }
     expect((await latency()).journalWrites.count).toBe(0); // reset by the read before
+    // Both threads' loops are sampled every 10 ms, and start over at a reset.
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const before = await latency('?reset');
+    const after = await latency();
+    for (const k of ['mainLoopDelay', 'sessionLoopDelay'] as const) {
+      expect(before[k].count).toBeGreaterThanOrEqual(10);
+      expect(after[k].count).toBeLessThan(before[k].count);
+    }
   });
 
   it('GET /api/scenarios lists the bundled scenarios with their teams', async () => {
