@@ -1,7 +1,8 @@
 /**
  * Copy-on-step for the session state. A step mutates a private working copy of the partitions
  * it touches and then freezes what changed; untouched partitions, the entries of `public`,
- * `teams` and the force that it left equal, and whatever never changes once written (the
+ * `teams`, the force, the active injects and `control` that it left equal (a partition left
+ * equal throughout is the previous one itself), and whatever never changes once written (the
  * scenario, machine snapshots, history entries, vote records) are shared with the previous
  * state.
  *
@@ -48,6 +49,14 @@ function copyPublic(p: PublicState): PublicState {
     roe: p.roe,
     successStreak: p.successStreak,
   };
+}
+
+/**
+ * `control`'s working copy: steps replace the PRNG state whole, and set or delete entries of
+ * the two records (numbers, and override objects never changed in place).
+ */
+function copyControl(c: SessionState['control']): SessionState['control'] {
+  return { rng: c.rng, unscSupport: { ...c.unscSupport }, overrides: { ...c.overrides } };
 }
 
 /** A team's working copy, field by field. */
@@ -109,12 +118,22 @@ export function appendTo<T>(list: T[], item: T): T[] {
 function shareUnchanged<T extends object>(work: T, base: T): T {
   const from = base as Record<string, unknown>;
   const out: Record<string, unknown> = {};
+  let changed = false;
+  let keys = 0;
   for (const key in work) {
     const value = (work as Record<string, unknown>)[key];
     const old = from[key];
-    out[key] = Object.hasOwn(from, key) && sameData(value, old) ? old : deepFreeze(value);
+    keys++;
+    if (Object.hasOwn(from, key) && sameData(value, old)) {
+      out[key] = old;
+    } else {
+      out[key] = deepFreeze(value);
+      changed = true;
+    }
   }
-  return out as T;
+  if (changed) return out as T;
+  for (const _ in from) keys--;
+  return keys === 0 ? base : (out as T); // all equal: the base itself
 }
 
 /** Structural equality of plain data, shortcut by identity (shared parts are the same). */
@@ -158,8 +177,11 @@ const partitions: {
       nextId: w.nextId,
     }),
   },
-  injects: { copy, seal: (w) => w },
-  control: { copy, seal: (w) => w },
+  injects: {
+    copy,
+    seal: (w, b) => shareUnchanged({ ...w, active: shareUnchanged(w.active, b.active) }, b),
+  },
+  control: { copy: copyControl, seal: shareUnchanged },
 };
 
 /**

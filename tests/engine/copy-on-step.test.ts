@@ -48,13 +48,20 @@ describe('copy-on-step', () => {
           [r.state.teams, state.teams],
           [r.state.public, state.public],
           [r.state.force.contingents, state.force.contingents],
+          [r.state.control, state.control],
+          [r.state.injects, state.injects],
+          [r.state.injects.active, state.injects.active],
         ] as const) {
-          for (const k of unchangedEntries(prev, next)) {
+          const unchanged = unchangedEntries(prev, next);
+          for (const k of unchanged) {
             const same =
               (next as Record<string, unknown>)[k] === (prev as Record<string, unknown>)[k];
             // Scalars compare equal anyway; objects must be the very same (shared) object.
             expect(same).toBe(true);
           }
+          // A partition equal throughout is the previous one itself.
+          const keys = [Object.keys(prev).length, Object.keys(next).length];
+          if (keys.every((n) => n === unchanged.length)) expect(next).toBe(prev);
         }
         state = r.state;
       }
