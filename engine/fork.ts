@@ -107,7 +107,28 @@ export function appendTo<T>(list: T[], item: T): T[] {
     list.push(item);
     return list;
   }
-  return [...list, item];
+  const grown = [...list, item];
+  grownFrom.set(grown, list);
+  return grown;
+}
+
+/** Each list `appendTo` grew by a copy: the list it was copied from. */
+const grownFrom = new WeakMap<readonly unknown[], readonly unknown[]>();
+
+/**
+ * True when `list` is `prefix` grown by `appendTo` alone, a few generations at most: its first
+ * entries are then the very entries of `prefix`, and the server's view diff need not compare
+ * them (the factor history grows by one entry a turn, for the whole exercise). Only frozen
+ * lists qualify, which no step can change any more.
+ */
+export function grewFrom(list: readonly unknown[], prefix: readonly unknown[]): boolean {
+  if (!Object.isFrozen(list) || !Object.isFrozen(prefix)) return false;
+  let l: readonly unknown[] | undefined = list;
+  for (let generation = 0; l !== undefined && generation <= 64; generation++) {
+    if (l === prefix) return true;
+    l = grownFrom.get(l);
+  }
+  return false;
 }
 
 /**

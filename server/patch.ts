@@ -6,6 +6,7 @@
  * reference and only walks what changed. Values are plain JSON data; a property whose value
  * is `undefined` counts as absent, as in JSON.
  */
+import { grewFrom } from '../engine/fork.js';
 import type { Patch } from './protocol.js';
 
 type Json = Record<string, unknown>;
@@ -91,7 +92,8 @@ function compare(
   }
   if (Array.isArray(a) && Array.isArray(b)) {
     const common = Math.min(a.length, b.length);
-    for (let i = 0; i < common; i++) {
+    // A list the engine only appended to starts with the very entries it had: skip them.
+    for (let i = grewFrom(b, a) ? common : 0; i < common; i++) {
       const av: unknown = a[i];
       const bv: unknown = b[i];
       if (av === bv) continue;

@@ -1,5 +1,6 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
+import { appendTo, grewFrom } from '../../engine/fork.js';
 import { applyPatches, diff, type DiffMemo } from '../../server/patch.js';
 
 // JSON values as views hold them: records keyed by ids, arrays, numbers, strings, booleans, null.
@@ -42,6 +43,32 @@ describe('view patches', () => {
       );
     },
   );
+
+  test.prop(
+    [
+      fc.array(json, { maxLength: 5 }),
+      fc.array(fc.array(json, { maxLength: 3 }), { maxLength: 6 }),
+    ],
+    {
+      numRuns: 100,
+    },
+  )('a list grown by appendTo alone diffs as one compared in full', (first, steps) => {
+    // Generations of an append-only list as steps make them: copied, appended to, frozen.
+    const lists: unknown[][] = [Object.freeze([...first]) as unknown[]];
+    for (const items of steps) {
+      let list = lists[lists.length - 1] as unknown[];
+      for (const item of items) list = appendTo(list, item);
+      lists.push(Object.freeze(list) as unknown[]);
+    }
+    const last = lists[lists.length - 1] as unknown[];
+    for (const list of lists) {
+      expect(grewFrom(last, list)).toBe(true);
+      const lookalike = Object.freeze([...list]); // equal entries, no lineage
+      expect(grewFrom(last, lookalike)).toBe(false);
+      expect(diff({ h: list }, { h: last })).toEqual(diff({ h: lookalike }, { h: last }));
+      expect(applyPatches({ h: list }, diff({ h: list }, { h: last }))).toEqual({ h: last });
+    }
+  });
 
   test.prop([json], { numRuns: 100 })('no change, no patch', (a) => {
     expect(diff(a, JSON.parse(JSON.stringify(a)))).toEqual([]);
