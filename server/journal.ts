@@ -34,7 +34,7 @@ export interface JournalWrite {
   readonly file: string;
   readonly bytes: number;
   readonly appends: number;
-  /** How long the write took to be durable. */
+  /** How long the write took to be durable, as this thread saw it (a busy loop sees it late). */
   readonly ms: number;
 }
 
