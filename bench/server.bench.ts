@@ -102,7 +102,12 @@ async function main(): Promise<void> {
   type Health = {
     memory: { heapUsed: number; rss: number };
     cpuMicros: number;
-    latency: { mainLoopDelay: Figures; sessionLoopDelay: Figures; journalWrites: Figures };
+    latency: {
+      mainLoopDelay: Figures;
+      sessionLoopDelay: Figures;
+      journalWrites: Figures;
+      sessionAcks: Figures;
+    };
   };
   const health = async (query: '' | 'gc' | 'reset'): Promise<Health> => {
     const r = await fetch(`${url}/healthz${query ? `?${query}` : ''}`);
@@ -292,7 +297,7 @@ async function main(): Promise<void> {
     );
     const f = (x: Figures): string => `p50 ${x.p50}, p99 ${x.p99}, max ${x.max} ms`;
     console.log(
-      `  server: journal writes ${f(latency.journalWrites)} (${latency.journalWrites.count}); event-loop delay: session thread ${f(latency.sessionLoopDelay)}, main thread ${f(latency.mainLoopDelay)}`,
+      `  server: acks from the session thread's receipt ${f(latency.sessionAcks)}; journal writes ${f(latency.journalWrites)} (${latency.journalWrites.count}); event-loop delay: session thread ${f(latency.sessionLoopDelay)}, main thread ${f(latency.mainLoopDelay)}`,
     );
     console.log(
       `  load generator (this process, sharing the machine): ${((own.user + own.system) / 1e4 / elapsed).toFixed(0)}% of a core, event-loop delay ${f(ownDelay)}${stolen ? `; ${stolen}` : ''}`,

@@ -17,6 +17,8 @@ import type { ApiCall } from './thread-messages.js';
 export interface ThreadLatency {
   readonly loop: LatencyMeter;
   readonly journal: LatencyMeter;
+  /** From a command's arrival on this thread to its ack. */
+  readonly acks: LatencyMeter;
 }
 
 export class Api {
@@ -31,18 +33,16 @@ export class Api {
       case 'health': {
         const gc = (globalThis as { gc?: () => void }).gc;
         if (c.gc && gc) gc(); // only when node runs with --expose-gc
-        const { loop, journal } = this.latency;
+        const { loop, journal, acks } = this.latency;
         const health = {
           sessions: this.hub.sessions.size,
           quarantined: this.hub.quarantined.size,
           heapUsed: process.memoryUsage().heapUsed,
           loopDelay: loop.summary(),
           journalWrites: journal.summary(),
+          acks: acks.summary(),
         };
-        if (c.reset) {
-          loop.reset();
-          journal.reset();
-        }
+        if (c.reset) for (const meter of [loop, journal, acks]) meter.reset();
         return health;
       }
       case 'scenarios':

@@ -31,6 +31,7 @@ async function main(): Promise<void> {
   let store: FileStore;
   let hub: Hub;
   const journal = new Durations();
+  const acks = new Durations();
   try {
     store = await FileStore.open(data.dataDir, { onJournalWrite: (w) => journal.record(w.ms) });
   } catch (err) {
@@ -39,7 +40,7 @@ async function main(): Promise<void> {
     return;
   }
   try {
-    hub = new Hub({ store, log, limits: data.limits });
+    hub = new Hub({ store, log, limits: data.limits, ackTimes: acks });
     const recovered = await hub.recover();
     await hub.bundled();
     post({ t: 'ready', recovered });
@@ -49,7 +50,7 @@ async function main(): Promise<void> {
     post({ t: 'failed', message: e.message, ...(e.code ? { code: e.code } : {}) });
     return;
   }
-  const api = new Api(hub, store, { loop: new LoopDelay(), journal });
+  const api = new Api(hub, store, { loop: new LoopDelay(), journal, acks });
   const peers = new RemotePeers(hub, (batch) => post({ t: 'out', ...batch }));
   // Lagging peers catch up as the main thread reports their backlogs draining (see setBuffered).
   port.on('message', (m: ToHub) => {

@@ -18,9 +18,10 @@ import {
   type ScenarioIssue,
 } from '../src/scenario/load.js';
 import { ApiError } from './api-error.js';
+import type { Durations } from './latency.js';
 import type { Logger } from './log.js';
 import type { CreateSessionRequest, CreateSessionResponse } from './protocol.js';
-import { LiveSession, type Peer, type SessionLimits } from './session.js';
+import { LiveSession, type Peer, type SessionLimits, type SessionServices } from './session.js';
 import { CorruptSessionError, type SessionMeta, type SessionStore } from './store.js';
 
 export const hashToken = (token: string): string =>
@@ -43,6 +44,8 @@ export interface HubOptions {
   readonly store: SessionStore;
   readonly log: Logger;
   readonly limits: SessionLimits & { readonly maxSessions: number };
+  /** Where sessions record each ack's time from its command's arrival. */
+  readonly ackTimes?: Durations;
 }
 
 export class Hub {
@@ -55,7 +58,12 @@ export class Hub {
   private bundledById: Map<string, BundledScenario> | undefined;
   private creating = 0;
 
-  constructor(private readonly options: HubOptions) {}
+  private readonly services: SessionServices;
+
+  constructor(private readonly options: HubOptions) {
+    const { store, log, limits, ackTimes } = options;
+    this.services = { store, log, limits, ackTimes };
+  }
 
   private get log(): Logger {
     return this.options.log;
@@ -139,13 +147,7 @@ export class Hub {
         if (sc.hash !== stored.header.scenario.hash) {
           throw new CorruptSessionError(id, 'its scenario file changed since the session began');
         }
-        const session = LiveSession.restore(
-          stored,
-          sc.scenario,
-          store,
-          this.options.limits,
-          this.log,
-        );
+        const session = LiveSession.restore(stored, sc.scenario, this.services);
         if (session.needsEndRecord(stored)) await session.writeEndRecord();
         this.register(session);
         restored++;
@@ -234,13 +236,7 @@ export class Hub {
     } finally {
       this.creating--;
     }
-    const session = new LiveSession(
-      meta,
-      scenario,
-      this.options.store,
-      this.options.limits,
-      this.log,
-    );
+    const session = new LiveSession(meta, scenario, this.services);
     this.register(session);
     this.log.info('session created', { session: id, scenario: scenario.id, source });
     return {

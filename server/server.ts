@@ -123,6 +123,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         heapUsed: number;
         loopDelay: LatencySummary;
         journalWrites: LatencySummary;
+        acks: LatencySummary;
       }>({ op: 'health', gc, reset });
       const collect = (globalThis as { gc?: () => void }).gc;
       if (gc && collect) collect(); // only when node runs with --expose-gc
@@ -142,6 +143,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           mainLoopDelay,
           sessionLoopDelay: hub.loopDelay,
           journalWrites: hub.journalWrites,
+          sessionAcks: hub.acks,
         },
       });
     }

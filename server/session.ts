@@ -24,6 +24,7 @@ import {
   type View,
 } from '../engine/index.js';
 import { EventTail, eventsJson, packEvents, type PackedEvents } from './event-tail.js';
+import type { Durations } from './latency.js';
 import type { Logger } from './log.js';
 import { diff, type DiffMemo } from './patch.js';
 import { CLOSE, errorFrame, PROTOCOL_VERSION, type ErrorCode } from './protocol.js';
@@ -82,9 +83,20 @@ interface Waiter {
   readonly duplicate: boolean;
 }
 
+/** What a session works with, the same for every session of a hub. */
+export interface SessionServices {
+  readonly store: SessionStore;
+  readonly limits: SessionLimits;
+  readonly log: Logger;
+  /** Each ack's time from its command's arrival (for `/healthz`). */
+  readonly ackTimes?: Durations | undefined;
+}
+
 /** A command applied to `head`, on its way to the log. */
 interface Entry {
   readonly seq: number;
+  /** When the command arrived (performance.now()). */
+  readonly arrived: number;
   readonly state: SessionState;
   readonly events: readonly EngineEvent[];
   readonly waiters: Waiter[];
@@ -131,20 +143,27 @@ export class LiveSession {
   /** A push to the roles that did not act, due within `pushDelayMs`. */
   private pushTimer: NodeJS.Timeout | undefined;
 
+  private readonly store: SessionStore;
+  private readonly limits: SessionLimits;
+  private readonly log: Logger;
+  private readonly ackTimes: Durations | undefined;
+
   constructor(
     meta: SessionMeta,
     scenario: Scenario,
-    private readonly store: SessionStore,
-    private readonly limits: SessionLimits,
-    private readonly log: Logger,
+    services: SessionServices,
     state?: SessionState,
   ) {
+    this.store = services.store;
+    this.limits = services.limits;
+    this.log = services.log;
+    this.ackTimes = services.ackTimes;
     this.id = meta.id;
     this.meta = meta;
     this.scenario = scenario;
     this.head = state ?? createSession(scenario, meta.seed);
     this.committed = this.head;
-    this.tail = new EventTail(limits.eventTail);
+    this.tail = new EventTail(this.limits.eventTail);
   }
 
   /**
@@ -154,17 +173,15 @@ export class LiveSession {
   static restore(
     stored: StoredSession,
     scenario: Scenario,
-    store: SessionStore,
-    limits: SessionLimits,
-    log: Logger,
+    services: SessionServices,
   ): LiveSession {
     const { meta } = stored;
     const corrupt = (message: string): CorruptSessionError =>
       new CorruptSessionError(meta.id, message);
-    const session = new LiveSession(meta, scenario, store, limits, log);
+    const session = new LiveSession(meta, scenario, services);
     let state = session.head;
     // Only the last `eventTail` commands' events are kept (older ones are replayed on demand).
-    const tailFrom = stored.records.length - limits.eventTail;
+    const tailFrom = stored.records.length - services.limits.eventTail;
     for (const [i, rec] of stored.records.entries()) {
       const r = step(state, rec.command);
       if (!r.ok) {
@@ -310,6 +327,7 @@ export class LiveSession {
     }
     this.queued.push({
       seq: state.seq,
+      arrived: performance.now(),
       state,
       events: r.events,
       waiters: [{ peer, id, duplicate: false }],
@@ -420,6 +438,10 @@ export class LiveSession {
           );
         }
       }
+    }
+    if (this.ackTimes) {
+      const now = performance.now();
+      for (const e of entries) this.ackTimes.record(now - e.arrived);
     }
     if (roles !== undefined && this.pushTimer === undefined) {
       for (const p of this.peers) {
