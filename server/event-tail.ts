@@ -8,7 +8,7 @@
  * command is one object, which the collector does not look into. JSON escapes every control
  * character, so two of them can separate the parts.
  */
-import { audienceIncludes, type Audience, type EngineEvent, type Role } from '../engine/index.js';
+import type { Audience, EngineEvent, Role } from '../engine/index.js';
 
 const EVENT = '\u0001';
 const AUDIENCE = '\u0000';
@@ -19,23 +19,40 @@ export type PackedEvents = string;
 /** `all`, `control`, or `@` and the teams (ids have no commas; a team may be called `all`). */
 const audienceKey = (a: Audience): string => (typeof a === 'string' ? a : `@${a.join(',')}`);
 
-function audienceOfKey(key: string): Audience {
-  return key === 'all' || key === 'control' ? key : key.slice(1).split(',');
-}
-
 export function packEvents(events: readonly EngineEvent[]): PackedEvents {
   return events.map((e) => `${audienceKey(e.audience)}${AUDIENCE}${JSON.stringify(e)}`).join(EVENT);
 }
 
-/** The JSON array of the events `role` may see. */
+/**
+ * The JSON array of the events `role` may see, as `eventsFor` chooses them. Read in place:
+ * a frame is built for every role of every command, so no array or string per event.
+ */
 export function eventsJson(packed: PackedEvents, role: Role): string {
-  if (packed === '') return '[]';
-  const parts: string[] = [];
-  for (const item of packed.split(EVENT)) {
-    const cut = item.indexOf(AUDIENCE);
-    if (audienceIncludes(audienceOfKey(item.slice(0, cut)), role)) parts.push(item.slice(cut + 1));
+  const team = role.startsWith('team:') ? role.slice(5) : undefined;
+  let out = '';
+  for (let at = 0; at < packed.length;) {
+    const cut = packed.indexOf(AUDIENCE, at);
+    let end = packed.indexOf(EVENT, cut);
+    if (end < 0) end = packed.length;
+    if (role === 'facilitator' || sees(packed, at, cut, team)) {
+      out += (out === '' ? '' : ',') + packed.slice(cut + 1, end);
+    }
+    at = end + 1;
   }
-  return `[${parts.join(',')}]`;
+  return `[${out}]`;
+}
+
+/** Whether the audience key `packed[from, to)` includes everyone, or `team`. */
+function sees(packed: string, from: number, to: number, team: string | undefined): boolean {
+  if (packed.startsWith('all', from)) return true; // no other key starts so: lists start with @
+  if (team === undefined || packed.charCodeAt(from) !== 64 /* @: a list of teams */) return false;
+  for (let i = from + 1; i <= to;) {
+    let j = packed.indexOf(',', i);
+    if (j < 0 || j > to) j = to;
+    if (j - i === team.length && packed.startsWith(team, i)) return true;
+    i = j + 1;
+  }
+  return false;
 }
 
 /** At least the last `keep` commands' events (trimmed in halves, not one by one). */

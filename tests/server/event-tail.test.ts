@@ -6,7 +6,7 @@ import { EventTail, eventsJson, packEvents } from '../../server/event-tail.js';
 
 // Team ids as the scenario schema allows them, including ones that read like audiences.
 const teamId = fc.oneof(
-  fc.constantFrom('all', 'control', 'arl', 'bor'),
+  fc.constantFrom('all', 'control', 'arl', 'ar', 'bor', 'bo'),
   fc.stringMatching(/^[A-Za-z][A-Za-z0-9_-]{0,8}$/),
 );
 const event: fc.Arbitrary<EngineEvent> = fc.record({
