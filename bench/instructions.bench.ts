@@ -10,7 +10,12 @@
  * difference is the cost of N warm runs. Needs valgrind (`apt-get install valgrind`); takes
  * about a minute for the default 1,000 Kosovo runs. Prints figures; asserts nothing.
  *
+ * With `--sessions`, the workload is the server's session work instead (session-workload.ts:
+ * 50 live sessions playing bench:server's rounds, every frame built, no network or disk), and
+ * N counts rounds of 250 actions (100 by default).
+ *
  *   npm run bench:instructions [-- --runs N] [-- scenarios/x.yaml]
+ *   npm run bench:instructions -- --sessions [--runs N]
  */
 import { spawn, spawnSync } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -18,9 +23,10 @@ import { join } from 'node:path';
 import { build } from 'esbuild';
 
 const args = process.argv.slice(2);
+const sessions = args.includes('--sessions');
 const file = args.find((a) => a.endsWith('.yaml')) ?? 'scenarios/kosovo-1999.yaml';
 const at = args.indexOf('--runs');
-const runs = at >= 0 ? Number(args[at + 1]) : 1000;
+const runs = at >= 0 ? Number(args[at + 1]) : sessions ? 100 : 1000;
 if (!Number.isInteger(runs) || runs < 1) {
   console.error('--runs must be a whole number ≥ 1');
   process.exit(2);
@@ -34,7 +40,7 @@ if (spawnSync('valgrind', ['--version']).error) {
 const bundle = join('bench', `.instructions-${process.pid}.mjs`);
 try {
   await build({
-    entryPoints: ['bench/instructions-workload.ts'],
+    entryPoints: [sessions ? 'bench/session-workload.ts' : 'bench/instructions-workload.ts'],
     outfile: bundle,
     bundle: true,
     platform: 'node',
@@ -42,21 +48,34 @@ try {
     packages: 'external',
     logLevel: 'warning',
   });
-  console.log(
-    `Instructions of ${file}: 500 warm-up runs, then ${runs} runs (node ${process.version}, V8 on one thread, valgrind)`,
-  );
+  const setting = `node ${process.version}, V8 on one thread, valgrind`;
+  if (sessions) {
+    console.log(`Instructions of the session work: 50 warm-up rounds, then ${runs} (${setting})`);
+  } else {
+    console.log(`Instructions of ${file}: 500 warm-up runs, then ${runs} runs (${setting})`);
+  }
   const [base, measured] = await Promise.all([count(bundle, 0), count(bundle, runs)]);
-  const perRun = (measured - base) / runs;
-  console.log(`start-up, scenario load and 500 warm-up runs: ${giga(base)} G instructions`);
-  console.log(
-    `each further run: ${(perRun / 1e6).toFixed(3)} M instructions (${runs} runs: ${giga(measured - base)} G)`,
-  );
+  console.log(`start-up and warm-up: ${giga(base.instructions)} G instructions`);
+  const extra = measured.instructions - base.instructions;
+  if (sessions) {
+    const per = extra / measured.actions;
+    console.log(
+      `each further action: ${(per / 1e3).toFixed(1)} k instructions (${measured.actions} actions: ${giga(extra)} G)`,
+    );
+  } else {
+    console.log(
+      `each further run: ${(extra / runs / 1e6).toFixed(3)} M instructions (${runs} runs: ${giga(extra)} G)`,
+    );
+  }
 } finally {
   rmSync(bundle, { force: true });
 }
 
-/** Instructions executed by the workload playing `n` runs after its warm-up. */
-function count(script: string, n: number): Promise<number> {
+/**
+ * Instructions executed by the workload playing `n` runs (or rounds) after its warm-up, and
+ * the actions it says it played (the session workload prints them).
+ */
+function count(script: string, n: number): Promise<{ instructions: number; actions: number }> {
   return new Promise((resolve, reject) => {
     const child = spawn(
       'valgrind',
@@ -68,19 +87,24 @@ function count(script: string, n: number): Promise<number> {
         // One thread: V8 then compiles where it runs, and the count repeats.
         '--single-threaded',
         script,
-        file,
+        ...(sessions ? [] : [file]),
         String(n),
       ],
-      { stdio: ['ignore', 'inherit', 'pipe'] },
+      { stdio: ['ignore', 'pipe', 'pipe'] },
     );
+    let out = '';
     let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
     child.on('error', reject);
     child.on('close', (code) => {
       const refs = /I\s+refs:\s+([\d,]+)/.exec(err)?.[1];
       if (code !== 0 || refs === undefined) {
         reject(new Error(`valgrind exited with ${code}:\n${err.slice(-2000)}`));
-      } else resolve(Number(refs.replaceAll(',', '')));
+      } else {
+        const actions = Number(/actions (\d+)/.exec(out)?.[1] ?? 0);
+        resolve({ instructions: Number(refs.replaceAll(',', '')), actions });
+      }
     });
   });
 }
