@@ -29,7 +29,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { CommandBody } from '../engine/index.js';
-import { LoopDelay } from '../server/latency.js';
+import { LoopDelay, type HealthLatency, type LatencySummary } from '../server/latency.js';
 import type { CreateSessionResponse } from '../server/protocol.js';
 import { LoadClient } from './load-client.js';
 import { stealMeter, threadCpu } from './machine.js';
@@ -98,16 +98,10 @@ async function main(): Promise<void> {
     if (r.status !== 201) throw new Error(`create: ${r.status} ${await r.text()}`);
     return (await r.json()) as CreateSessionResponse;
   };
-  type Figures = { count: number; p50: number; p99: number; max: number };
   type Health = {
     memory: { heapUsed: number; rss: number };
     cpuMicros: number;
-    latency: {
-      mainLoopDelay: Figures;
-      sessionLoopDelay: Figures;
-      journalWrites: Figures;
-      sessionAcks: Figures;
-    };
+    latency: HealthLatency;
   };
   const health = async (query: '' | 'gc' | 'reset'): Promise<Health> => {
     const r = await fetch(`${url}/healthz${query ? `?${query}` : ''}`);
@@ -295,7 +289,7 @@ async function main(): Promise<void> {
     console.log(
       `  server CPU: ${perAction.toFixed(0)} µs per action, ${((cpu1 - cpu0) / 1e4 / elapsed).toFixed(0)}% of a core${threads}`,
     );
-    const f = (x: Figures): string => `p50 ${x.p50}, p99 ${x.p99}, max ${x.max} ms`;
+    const f = (x: LatencySummary): string => `p50 ${x.p50}, p99 ${x.p99}, max ${x.max} ms`;
     console.log(
       `  server: acks from the session thread's receipt ${f(latency.sessionAcks)}; journal writes ${f(latency.journalWrites)} (${latency.journalWrites.count}); event-loop delay: session thread ${f(latency.sessionLoopDelay)}, main thread ${f(latency.mainLoopDelay)}`,
     );

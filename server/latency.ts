@@ -19,6 +19,14 @@ export interface LatencySummary {
   readonly max: number;
 }
 
+/** `/healthz`'s `latency`. */
+export interface HealthLatency {
+  readonly mainLoopDelay: LatencySummary;
+  readonly sessionLoopDelay: LatencySummary;
+  readonly journalWrites: LatencySummary;
+  readonly sessionAcks: LatencySummary;
+}
+
 const ms = (ns: number): number => Math.max(0, Math.round(ns / 1e4) / 100);
 
 export interface LatencyMeter {

@@ -22,7 +22,7 @@ import { ApiError, badRequest, parseJson } from './api-error.js';
 import { Connection } from './connection.js';
 import { claimDataDir } from './dir-lock.js';
 import { HubLink } from './hub-link.js';
-import { LoopDelay, type LatencySummary } from './latency.js';
+import { LoopDelay, type HealthLatency, type LatencySummary } from './latency.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { silentLogger, type Logger } from './log.js';
 import { CLOSE, CreateSessionRequest, type CreateSessionResponse } from './protocol.js';
@@ -144,7 +144,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
           sessionLoopDelay: hub.loopDelay,
           journalWrites: hub.journalWrites,
           sessionAcks: hub.acks,
-        },
+        } satisfies HealthLatency,
       });
     }
     if (path === '/api/scenarios') {

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectError } from '../../server/client.js';
+import type { HealthLatency } from '../../server/latency.js';
 import type { CreateSessionResponse } from '../../server/protocol.js';
 import { api, join, newSession, rawJoined, startTestServer, type TestServer } from './helpers.js';
 
@@ -28,15 +29,8 @@ describe('HTTP', () => {
   });
 
   it('GET /healthz: latency figures since the last ?reset', async () => {
-    type Figures = { count: number; p50: number; p99: number; max: number };
-    type Latency = {
-      mainLoopDelay: Figures;
-      sessionLoopDelay: Figures;
-      journalWrites: Figures;
-      sessionAcks: Figures;
-    };
-    const latency = async (query = ''): Promise<Latency> =>
-      (await api<{ latency: Latency }>(t.server.url, `/healthz${query}`)).body.latency;
+    const latency = async (query = ''): Promise<HealthLatency> =>
+      (await api<{ latency: HealthLatency }>(t.server.url, `/healthz${query}`)).body.latency;
     await latency('?reset');
     expect((await latency()).journalWrites.count).toBe(0);
     const s = await newSession(t.server, { scenario: 'tutorial' });
