@@ -76,6 +76,8 @@ export class Journal {
   private scheduled = false;
   private flushing: Promise<void> | undefined;
   private closed = false;
+  /** Sessions whose append failed, and why: their later appends fail too (gapless logs). */
+  private readonly failed = new Map<string, Error>();
   /** Checkpoints run one after another; a failed one stops every later deletion. */
   private checkpoints: Promise<void> = Promise.resolve();
 
@@ -83,9 +85,14 @@ export class Journal {
     this.number = options.first;
   }
 
-  /** Resolves once the entry is durable. */
+  /**
+   * Resolves once the entry is durable. Entries become durable in the order they were
+   * appended; once one of a session's appends has failed, every later one of it fails too.
+   */
   append(entry: JournalEntry): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the session store is closed'));
+    const failed = this.failed.get(entry.id);
+    if (failed !== undefined) return Promise.reject(failed);
     return new Promise((resolve, reject) => {
       this.waiting.push({ entry, resolve, reject });
       this.schedule();
@@ -143,7 +150,15 @@ export class Journal {
         ms: performance.now() - t0,
       });
     } catch (err) {
-      for (const w of batch) w.reject(err);
+      const error = err instanceof Error ? err : new Error(String(err));
+      for (const w of batch) {
+        this.failed.set(w.entry.id, error);
+        w.reject(error);
+      }
+      // A session's later appends must not become durable without the ones that failed.
+      const behind = this.waiting;
+      this.waiting = behind.filter((w) => !this.failed.has(w.entry.id));
+      for (const w of behind) if (this.failed.has(w.entry.id)) w.reject(error);
       // The failed write may have left part of a line: later records go to a new file.
       if (file) this.retire(file);
       this.file = undefined;

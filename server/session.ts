@@ -4,9 +4,10 @@
  *
  * A command is checked and applied at once against the newest state (`head`), then written
  * to the log; it is acknowledged, and its events and view changes are pushed, only once the
- * log write is durable (`committed`). Writes are batched (group commit): while one batch is
- * being fsync'd, the next accumulates. Clients therefore never see a state a crash could
- * take back.
+ * log write is durable (`committed`). Writes are batched (group commit): the commands of one
+ * turn of the event loop make one append, which does not wait for the appends in flight; the
+ * store makes them durable in order, and they commit in order. Clients therefore never see a
+ * state a crash could take back.
  */
 import {
   canonicalJson,
@@ -133,8 +134,10 @@ export class LiveSession {
   private readonly tail: EventTail;
   private queue: LogRecord[] = [];
   private queued: Entry[] = [];
+  /** The entries of the appends in flight, oldest first. */
   private inflight: Entry[] = [];
-  private flushing = false;
+  /** Settles once the newest append in flight has committed (or the session failed). */
+  private committing: Promise<void> = Promise.resolve();
   private flushScheduled = false;
   private idleWaiters: (() => void)[] = [];
   /** The last view pushed to each role that has peers, and its seq. */
@@ -336,37 +339,45 @@ export class LiveSession {
   }
 
   private scheduleFlush(): void {
-    if (this.flushing || this.flushScheduled) return;
+    if (this.flushScheduled) return;
     this.flushScheduled = true;
-    // Let the commands that arrived in this turn of the event loop share one fsync.
+    // Let the commands that arrived in this turn of the event loop share one append.
     setImmediate(() => {
       this.flushScheduled = false;
-      void this.flush();
+      this.flush();
     });
   }
 
-  private async flush(): Promise<void> {
-    if (this.flushing || this.failed) return;
+  /**
+   * Appends what is queued, without waiting for the appends in flight: the store makes them
+   * durable in order (a command that arrives during a journal write joins the next one), and
+   * each batch commits after the one before it.
+   */
+  private flush(): void {
+    if (this.failed) return;
     if (this.queue.length === 0) {
-      this.settleIdle();
+      if (this.inflight.length === 0) this.settleIdle();
       return;
     }
-    this.flushing = true;
     const records = this.queue;
     const entries = this.queued;
     this.queue = [];
     this.queued = [];
-    this.inflight = entries;
-    try {
-      await this.store.append(this.id, records);
-    } catch (err) {
-      this.fail(err);
-      return;
-    }
-    this.inflight = [];
-    this.flushing = false;
-    this.commit(entries);
-    await this.flush();
+    this.inflight.push(...entries);
+    const durable = this.store.append(this.id, records);
+    this.committing = Promise.all([durable, this.committing]).then(
+      () => {
+        if (this.failed) return;
+        this.inflight.splice(0, entries.length);
+        this.commit(entries);
+        if (this.inflight.length === 0 && this.queue.length === 0 && !this.flushScheduled) {
+          this.settleIdle();
+        }
+      },
+      (err: unknown) => {
+        if (!this.failed) this.fail(err);
+      },
+    );
   }
 
   private settleIdle(): void {
@@ -377,7 +388,9 @@ export class LiveSession {
 
   /** Resolves when every applied command is durable (or the session failed). */
   whenIdle(): Promise<void> {
-    if (!this.flushing && !this.flushScheduled && this.queue.length === 0) return Promise.resolve();
+    if (this.inflight.length === 0 && !this.flushScheduled && this.queue.length === 0) {
+      return Promise.resolve();
+    }
     if (this.failed) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }

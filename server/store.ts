@@ -72,8 +72,10 @@ export interface SessionStore {
   /** Reads a session back; throws {@link CorruptSessionError} if it cannot be trusted. */
   load(id: string): Promise<StoredSession>;
   /**
-   * Appends records to a session's log; resolves once they are durable (fsync). The caller
-   * never has two appends of one session in flight, and batches records (group commit).
+   * Appends records to a session's log; resolves once they are durable (fsync). A session may
+   * have several appends in flight: they become durable and resolve in the order they were
+   * made, and once one fails, every later append of that session fails too (a log never has
+   * a gap). The caller batches records (group commit).
    */
   append(id: string, records: readonly LogRecord[]): Promise<void>;
   /** Replaces a session's meta durably (token revocation). */

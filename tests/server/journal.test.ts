@@ -441,11 +441,12 @@ describe('crash at any point', () => {
         const from = submitted[n] ?? 0;
         submitted[n] = from + s.records;
         const records = Array.from({ length: s.records }, (_, k) => rec(from + k + 1));
-        // One append per session in flight, as the sessions do it.
-        chains[n] = (chains[n] ?? Promise.resolve()).then(async () => {
-          await store.append(ids[n] ?? '', records);
+        // Several appends of a session in flight, as the sessions do it: they resolve in order.
+        const appended = store.append(ids[n] ?? '', records).then(() => {
+          if (acked[n] !== from) throw new Error(`append ${from + 1}… resolved out of order`);
           acked[n] = from + s.records;
         });
+        chains[n] = Promise.all([chains[n], appended]).then(() => undefined);
         if (s.pause) await new Promise((resolve) => setImmediate(resolve));
       }
       copy ??= crash();
