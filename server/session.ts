@@ -138,6 +138,8 @@ export class LiveSession {
   private inflight: Entry[] = [];
   /** Settles once the newest append in flight has committed (or the session failed). */
   private committing: Promise<void> = Promise.resolve();
+  /** Committed entries whose frames and acks are not sent yet (see `commit`). */
+  private unpublished: Entry[] = [];
   private flushScheduled = false;
   private idleWaiters: (() => void)[] = [];
   /** The last view pushed to each role that has peers, and its seq. */
@@ -370,9 +372,6 @@ export class LiveSession {
         if (this.failed) return;
         this.inflight.splice(0, entries.length);
         this.commit(entries);
-        if (this.inflight.length === 0 && this.queue.length === 0 && !this.flushScheduled) {
-          this.settleIdle();
-        }
       },
       (err: unknown) => {
         if (!this.failed) this.fail(err);
@@ -388,7 +387,8 @@ export class LiveSession {
 
   /** Resolves when every applied command is durable (or the session failed). */
   whenIdle(): Promise<void> {
-    if (this.inflight.length === 0 && !this.flushScheduled && this.queue.length === 0) {
+    const busy = this.flushScheduled || this.queue.length + this.inflight.length > 0;
+    if (!busy && this.unpublished.length === 0) {
       return Promise.resolve();
     }
     if (this.failed) return Promise.resolve();
@@ -396,6 +396,7 @@ export class LiveSession {
   }
 
   private fail(err: unknown): void {
+    this.publish(); // what is durable is acknowledged first
     const message = err instanceof Error ? err.message : String(err);
     this.failed = `its log could not be written (${message})`;
     this.log.error('session failed: its log could not be written', {
@@ -421,17 +422,29 @@ export class LiveSession {
 
   // ------------------------------------------------------------------ pushing
 
-  /**
-   * The entries are durable. The roles that issued them get everything they have not seen,
-   * then their acks, at once. The other roles get theirs within `pushDelayMs`, together with
-   * whatever else commits meanwhile: one write per connection for several commands, and one
-   * view diff per role.
-   */
+  /** The entries are durable: they are the state clients see from now on. */
   private commit(entries: readonly Entry[]): void {
     const last = entries[entries.length - 1];
     if (!last) return;
     this.committed = last.state;
     for (const e of entries) this.tail.push(packEvents(e.events));
+    // Several appends of this session often become durable in one journal write: they are
+    // published together once their commits have run (after the promise jobs of this turn),
+    // with one view diff per role.
+    if (this.unpublished.length === 0) process.nextTick(() => this.publish());
+    this.unpublished.push(...entries);
+  }
+
+  /**
+   * The roles that issued the committed entries get everything they have not seen, then their
+   * acks, at once. The other roles get theirs within `pushDelayMs`, together with whatever
+   * else commits meanwhile: one write per connection for several commands, and one view diff
+   * per role.
+   */
+  private publish(): void {
+    const entries = this.unpublished;
+    if (entries.length === 0) return;
+    this.unpublished = [];
     const delay = this.limits.pushDelayMs;
     let roles: Set<Role> | undefined;
     if (delay > 0 && this.committed.status !== 'ended') {
@@ -458,12 +471,15 @@ export class LiveSession {
     }
     if (roles !== undefined && this.pushTimer === undefined) {
       for (const p of this.peers) {
-        if (!p.lagging && p.sentSeq < last.seq) {
+        if (!p.lagging && p.sentSeq < this.committed.seq) {
           this.pushTimer = setTimeout(() => this.pushAll(), delay);
           this.pushTimer.unref();
           break;
         }
       }
+    }
+    if (this.inflight.length === 0 && this.queue.length === 0 && !this.flushScheduled) {
+      this.settleIdle();
     }
   }
 
