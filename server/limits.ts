@@ -32,7 +32,10 @@ export interface Limits {
   readonly maxBufferedBytes: number;
   /** Events of at least this many recent commands are kept in memory for catch-up. */
   readonly eventTail: number;
-  /** A state hash is logged every this many commands (checked on restart). */
+  /**
+   * A state hash is logged every this many commands (checked on restart), each session at an
+   * offset of its own.
+   */
   readonly checkpointEvery: number;
   /**
    * A connection whose role issued none of the commands just made durable gets their frames

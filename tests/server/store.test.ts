@@ -3,6 +3,7 @@
  * last line is repaired; any other damage quarantines the session (with a clear log line)
  * while the others are restored.
  */
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -11,7 +12,7 @@ import { FileStore } from '../../server/file-store.js';
 import { Hub } from '../../server/hub.js';
 import { DEFAULT_LIMITS } from '../../server/limits.js';
 import { createLogger, type Logger } from '../../server/log.js';
-import type { Peer } from '../../server/session.js';
+import { checkpointPhase, type Peer } from '../../server/session.js';
 import type { SessionStore } from '../../server/store.js';
 import { tempDir, until } from './helpers.js';
 
@@ -85,6 +86,35 @@ async function recover(dir: string): Promise<{ hub: Hub; lines: string[]; store:
 }
 
 const logFile = (dir: string, id: string): string => joinPath(dir, 'sessions', `${id}.jsonl`);
+
+describe('checkpoints', () => {
+  it('log a state hash every checkpointEvery commands, each session at an offset of its own', async () => {
+    const { dir, ids } = await seeded(6); // both phases of 2, but for a 1-in-32 chance
+    for (const id of ids) {
+      const hashed = readFileSync(logFile(dir, id), 'utf8')
+        .trimEnd()
+        .split('\n')
+        .slice(1)
+        .map((l) => JSON.parse(l) as { seq: number; stateHash?: string })
+        .filter((r) => r.stateHash !== undefined)
+        .map((r) => r.seq);
+      const phase = checkpointPhase(id, limits.checkpointEvery);
+      const expected = [1, 2, 3, 4, 5].filter((q) => (q + phase) % limits.checkpointEvery === 0);
+      expect(hashed).toEqual(expected);
+    }
+  });
+
+  it('spreads the sessions of a server over the interval', () => {
+    // Session ids are random; these stand in for them, reproducibly.
+    const ids = Array.from({ length: 200 }, (_, i) =>
+      createHash('sha256').update(String(i)).digest('base64url').slice(0, 16),
+    );
+    const phases = new Set(ids.map((id) => checkpointPhase(id, 1024)));
+    // 200 draws from 1,024 values give about 182 distinct ones.
+    expect(phases.size).toBeGreaterThan(160);
+    for (const p of phases) expect(p >= 0 && p < 1024 && Number.isInteger(p)).toBe(true);
+  });
+});
 
 describe('recovery', () => {
   it('restores every session at the same state hash', async () => {
