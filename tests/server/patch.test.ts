@@ -70,6 +70,21 @@ describe('view patches', () => {
     }
   });
 
+  it('sees a lineage 16 generations back, and not a sibling of it', () => {
+    const generations = [Object.freeze([0]) as number[]];
+    for (let g = 1; g <= 20; g++) {
+      generations.push(Object.freeze(appendTo(generations[g - 1] ?? [], g)) as number[]);
+    }
+    const last = generations[20] ?? [];
+    expect(generations.map((g) => grewFrom(last, g))).toEqual(
+      generations.map((_, g) => g >= 4), // 20 - 16
+    );
+    const sibling = Object.freeze(appendTo(generations[10] ?? [], -1)) as number[];
+    expect(grewFrom(sibling, generations[10] ?? [])).toBe(true);
+    expect(grewFrom(last, sibling)).toBe(false);
+    expect(grewFrom(sibling, generations[11] ?? [])).toBe(false);
+  });
+
   test.prop([json], { numRuns: 100 })('no change, no patch', (a) => {
     expect(diff(a, JSON.parse(JSON.stringify(a)))).toEqual([]);
   });
