@@ -13,8 +13,8 @@ import { Hub } from '../../server/hub.js';
 import { Journal, type JournalEntry } from '../../server/journal.js';
 import { DEFAULT_LIMITS } from '../../server/limits.js';
 import { silentLogger } from '../../server/log.js';
-import type { LogRecord, SessionStore } from '../../server/store.js';
-import { FakePeer, ruling, tempDir, until } from './helpers.js';
+import type { LogRecord } from '../../server/store.js';
+import { FakePeer, ruling, storeAppending, tempDir, until } from './helpers.js';
 
 /** Journal writes held open until the test settles them (when `hold` is set). */
 const writes = vi.hoisted(() => ({
@@ -47,13 +47,8 @@ const freshDir = (): string => {
 };
 
 describe('the journal', () => {
-  const entry = (id: string, n: number): JournalEntry => ({
-    id,
-    lines: `${id}${n}\n`,
-    journal: `{"s":"${id}","n":${n}}\n`,
-  });
-
-  it('fails the appends queued behind a failed write of the same session, and later ones, but no other', async () => {
+  /** A journal in a fresh directory, and the lines it has made durable, in order. */
+  const fresh = (): { journal: Journal; durable: string[] } => {
     const durable: string[] = [];
     const journal = new Journal({
       dir: freshDir(),
@@ -62,6 +57,16 @@ describe('the journal', () => {
       durable: (entries) => durable.push(...entries.map((e) => e.lines.trim())),
       checkpoint: () => Promise.resolve(),
     });
+    return { journal, durable };
+  };
+  const entry = (id: string, n: number): JournalEntry => ({
+    id,
+    lines: `${id}${n}\n`,
+    journal: `{"s":"${id}","n":${n}}\n`,
+  });
+
+  it('fails the appends queued behind a failed write of the same session, and later ones, but no other', async () => {
+    const { journal, durable } = fresh();
     writes.hold = true;
     const a1 = journal.append(entry('a', 1));
     await until(() => writes.held.length === 1, 2000, 'the first write');
@@ -80,14 +85,7 @@ describe('the journal', () => {
   });
 
   it('makes one session’s appends durable in the order they were made', async () => {
-    const durable: string[] = [];
-    const journal = new Journal({
-      dir: freshDir(),
-      first: 1,
-      maxBytes: 1 << 20,
-      durable: (entries) => durable.push(...entries.map((e) => e.lines.trim())),
-      checkpoint: () => Promise.resolve(),
-    });
+    const { journal, durable } = fresh();
     const resolved: number[] = [];
     const appends = [1, 2, 3, 4, 5].map(async (n, k) => {
       if (k > 1) await new Promise((r) => setImmediate(r)); // some in later writes
@@ -113,21 +111,13 @@ describe('a live session', () => {
     const files = await FileStore.open(freshDir());
     const appends: { records: readonly LogRecord[]; settle: (err?: Error) => void }[] = [];
     let holding = false;
-    const store: SessionStore = {
-      list: () => files.list(),
-      create: (m, h, t) => files.create(m, h, t),
-      load: (id) => files.load(id),
-      saveMeta: (m) => files.saveMeta(m),
-      quarantine: (id, r) => files.quarantine(id, r),
-      close: () => files.close(),
-      append: (id, records) => {
-        if (!holding) return files.append(id, records);
-        // Held appends write nothing: the test settles them in any order.
-        return new Promise((resolve, reject) =>
-          appends.push({ records, settle: (err) => (err ? reject(err) : resolve()) }),
-        );
-      },
-    };
+    const store = storeAppending(files, (id, records) => {
+      if (!holding) return files.append(id, records);
+      // Held appends write nothing: the test settles them in any order.
+      return new Promise((resolve, reject) =>
+        appends.push({ records, settle: (err) => (err ? reject(err) : resolve()) }),
+      );
+    });
     const hub = new Hub({ store, log: silentLogger, limits: DEFAULT_LIMITS });
     const created = await hub.create({ scenario: 'tutorial', seed: 'in-flight' }, 'ws://x');
     const session = hub.sessions.get(created.session);

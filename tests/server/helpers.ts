@@ -256,3 +256,16 @@ export const ruling = (k: number): CommandBody => ({
   reason: `ruling ${k}`,
   effect: { factors: { security: 0.01 } },
 });
+
+/** A store that keeps its sessions in `files` but appends as told (failures, held writes). */
+export function storeAppending(files: FileStore, append: SessionStore['append']): SessionStore {
+  return {
+    list: () => files.list(),
+    create: (m, h, t) => files.create(m, h, t),
+    load: (id) => files.load(id),
+    saveMeta: (m) => files.saveMeta(m),
+    quarantine: (id, r) => files.quarantine(id, r),
+    close: () => files.close(),
+    append,
+  };
+}

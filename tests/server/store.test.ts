@@ -13,8 +13,7 @@ import { Hub } from '../../server/hub.js';
 import { DEFAULT_LIMITS } from '../../server/limits.js';
 import { createLogger, type Logger } from '../../server/log.js';
 import { checkpointPhase, type Peer } from '../../server/session.js';
-import type { SessionStore } from '../../server/store.js';
-import { tempDir, until } from './helpers.js';
+import { storeAppending, tempDir, until } from './helpers.js';
 
 const limits = { ...DEFAULT_LIMITS, checkpointEvery: 2 };
 
@@ -215,16 +214,9 @@ describe('a log that cannot be written', () => {
     dirs.push(dir);
     const files = await FileStore.open(dir);
     let broken = '';
-    const store: SessionStore = {
-      list: () => files.list(),
-      create: (m, h, t) => files.create(m, h, t),
-      load: (id) => files.load(id),
-      saveMeta: (m) => files.saveMeta(m),
-      quarantine: (id, r) => files.quarantine(id, r),
-      close: () => files.close(),
-      append: (id, records) =>
-        id === broken ? Promise.reject(new Error('EIO: i/o error')) : files.append(id, records),
-    };
+    const store = storeAppending(files, (id, records) =>
+      id === broken ? Promise.reject(new Error('EIO: i/o error')) : files.append(id, records),
+    );
     const { log, lines } = capture();
     const hub = new Hub({ store, log, limits });
     const a = await hub.create({ scenario: 'tutorial', seed: 'a' }, 'ws://x');
