@@ -375,7 +375,7 @@ export class LiveSession {
   private flush(): void {
     if (this.failed) return;
     if (this.queue.length === 0) {
-      if (this.inflight.length === 0) this.settleIdle();
+      if (!this.pending) this.settleIdle();
       return;
     }
     const records = this.queue;
@@ -402,13 +402,16 @@ export class LiveSession {
     for (const w of waiters) w();
   }
 
-  /** Resolves when every applied command is durable (or the session failed). */
+  /** Applied commands not acknowledged yet: queued, in flight, or durable but not sent. */
+  private get pending(): boolean {
+    return (
+      this.flushScheduled || this.queue.length + this.inflight.length + this.unpublished.length > 0
+    );
+  }
+
+  /** Resolves when every applied command is durable and acknowledged (or the session failed). */
   whenIdle(): Promise<void> {
-    const busy = this.flushScheduled || this.queue.length + this.inflight.length > 0;
-    if (!busy && this.unpublished.length === 0) {
-      return Promise.resolve();
-    }
-    if (this.failed) return Promise.resolve();
+    if (!this.pending || this.failed) return Promise.resolve();
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
@@ -495,9 +498,7 @@ export class LiveSession {
         }
       }
     }
-    if (this.inflight.length === 0 && this.queue.length === 0 && !this.flushScheduled) {
-      this.settleIdle();
-    }
+    if (!this.pending) this.settleIdle();
   }
 
   /** Every connection gets what it has not seen. */
