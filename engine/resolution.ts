@@ -101,16 +101,30 @@ export function resolve(
   rng: Rng,
   forced?: { outcome: 'success' | 'failure'; reason: string },
 ): Explanation {
-  const computed = computeChance(input);
+  // Field by field, not `{ ...computed, roll }`: V8 gives each object built by spreading and
+  // then adding keys a hidden class of its own, a costly one per resolution (issue 4's note).
+  const { base, contributions, modifiers, raw, chance } = computeChance(input);
   if (forced) {
     return {
-      ...computed,
+      base,
+      contributions,
+      modifiers,
+      raw,
+      chance,
       outcome: forced.outcome,
       override: { by: 'facilitator', reason: forced.reason },
     };
   }
   const roll = round6(rng.next());
-  return { ...computed, roll, outcome: roll < computed.chance ? 'success' : 'failure' };
+  return {
+    base,
+    contributions,
+    modifiers,
+    raw,
+    chance,
+    roll,
+    outcome: roll < chance ? 'success' : 'failure',
+  };
 }
 
 const pct = (x: number): string => `${Math.round(x * 100)}%`;

@@ -22,6 +22,14 @@ import {
 } from './phase.js';
 import { runPolicies } from './policies.js';
 import type { Rng } from './rng.js';
+import type { SessionState } from './state.js';
+
+/**
+ * The factors as they stand, for the history. `Object.assign`, not a spread: V8 gave each
+ * spread copy of this record a hidden class of its own, and the history keeps them all (a
+ * session's heap was a fifth hidden classes; see the note on issue 4).
+ */
+const factorsNow = (s: SessionState): Record<string, number> => Object.assign({}, s.public.factors);
 
 export function startExercise(ctx: StepContext): void {
   const { s } = ctx;
@@ -29,7 +37,7 @@ export function startExercise(ctx: StepContext): void {
   s.turn = 1;
   emit(ctx, 'started', () => `${ctx.scenario.title} begins.`);
   sendExercise(ctx, { type: 'START' });
-  s.public.history = appendTo(s.public.history, { turn: 1, factors: { ...s.public.factors } });
+  s.public.history = appendTo(s.public.history, { turn: 1, factors: factorsNow(s) });
   triggerInjects(ctx);
 }
 
@@ -58,7 +66,7 @@ export function advanceTurn(ctx: StepContext): void {
     if (t.acted.length) t.acted = [];
     if (t.vote !== null && !inMandate(s, 'unsc.voting')) t.vote = null;
   }
-  s.public.history = appendTo(s.public.history, { turn: s.turn, factors: { ...s.public.factors } });
+  s.public.history = appendTo(s.public.history, { turn: s.turn, factors: factorsNow(s) });
   emit(ctx, 'turn', () => `— Turn ${s.turn} —`);
   openTurn(ctx);
   if (s.status === 'running') triggerInjects(ctx);

@@ -316,7 +316,8 @@ export class LiveSession {
       peer.send(errorFrame(id, code, message));
     if (this.failed) return fail('unavailable', `this session stopped: ${this.failed}`);
     if (peer.role === 'observer') return fail('forbidden', 'observers watch; they do not act');
-    const command = { ...body, by: peer.role } as Command;
+    // Not `{ ...body, by }`: that gave every command kept in `commands` its own hidden class.
+    const command = Object.assign({}, body, { by: peer.role }) as Command;
     const key = `${peer.role} ${id}`;
     const seen = this.ids.get(key);
     if (seen !== undefined) {
