@@ -6,9 +6,11 @@
  *
  * Group commit across sessions: the appends of one turn of the event loop, and all those that
  * arrive while a write is in flight, go out as one write of `<dir>/<n>.wal`, opened O_APPEND |
- * O_DSYNC (write + fdatasync where O_DSYNC is missing). Once it is durable, the appends that
- * arrived meanwhile start the next write, and then the batch is handed to `durable` (which
- * copies it to the sessions' logs, unsynced) and every append resolves.
+ * O_DSYNC (write + fdatasync where O_DSYNC is missing). The write blocks this thread (see
+ * `appendDurably`): commands that arrive meanwhile wait in the thread's queue, and their
+ * appends make the next write. Once a write is durable, the appends that arrived meanwhile
+ * start the next write, and then the batch is handed to `durable` (which copies it to the
+ * sessions' logs, unsynced) and every append resolves.
  *
  * Checkpoint: past `maxBytes`, the next file is created in the background and the following
  * write goes to it; then, off the write path and strictly in order, the old file's sessions'
@@ -20,7 +22,7 @@ import { constants } from 'node:fs';
 import { unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { journalName } from './journal-file.js';
-import { closeFile, datasync, DSYNC, openFile, syncDir, writeAll } from './raw-fs.js';
+import { appendDurably, closeFile, DSYNC, openFile, syncDir } from './raw-fs.js';
 
 /** One session's append: its records as lines of its log, and as journal lines. */
 export interface JournalEntry {
@@ -34,7 +36,7 @@ export interface JournalWrite {
   readonly file: string;
   readonly bytes: number;
   readonly appends: number;
-  /** How long the write took to be durable, as this thread saw it (a busy loop sees it late). */
+  /** How long the write took to be durable (this thread waits for it). */
   readonly ms: number;
 }
 
@@ -139,8 +141,7 @@ export class Journal {
       file = await this.current();
       const buf = Buffer.from(batch.map((w) => w.entry.journal).join(''), 'utf8');
       const t0 = performance.now();
-      await writeAll(file.fd, buf);
-      if (!DSYNC) await datasync(file.fd);
+      await appendDurably(file.fd, buf);
       file.size += buf.length;
       for (const w of batch) file.sessions.add(w.entry.id);
       this.options.onWrite?.({

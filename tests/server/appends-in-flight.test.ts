@@ -25,14 +25,14 @@ vi.mock(import('../../server/raw-fs.js'), async (importOriginal) => {
   const real = await importOriginal();
   return {
     ...real,
-    writeAll: (fd: number, buf: Buffer): Promise<void> =>
+    appendDurably: (fd: number, buf: Buffer): Promise<void> =>
       writes.hold
         ? new Promise((resolve, reject) => {
             writes.held.push({
-              settle: (err) => (err ? reject(err) : resolve(real.writeAll(fd, buf))),
+              settle: (err) => (err ? reject(err) : resolve(real.appendDurably(fd, buf))),
             });
           })
-        : real.writeAll(fd, buf),
+        : real.appendDurably(fd, buf),
   };
 });
 
