@@ -1,5 +1,6 @@
 /**
- * Server benchmark (`npm run bench:server [-- --seconds N --sessions N --idle N --rate N]`).
+ * Server benchmark (`npm run bench:server [-- --seconds N --sessions N --idle N --rate N
+ *   --phases closed,shared,staggered]`).
  *
  * Starts `ttx serve` as a child process on loopback with a fresh data directory (durability
  * on: every command is fsync'd before its ack), then:
@@ -16,6 +17,9 @@
  *    action, and what the server measured of itself meanwhile (`/healthz` latency: its journal
  *    writes, and how late each thread's event loop ran), to tell a slow disk or a stalled
  *    thread from the load itself.
+ *
+ * `--phases` runs only the load phases named (all three by default): comparing two builds on
+ * one phase, many times over, tells more on a machine whose steal comes and goes.
  *
  * The clients are bare WebSockets that read only their acks (bench/load-client.ts), so that the
  * load generator, on the same two cores, takes as little from the server as it can.
@@ -43,6 +47,15 @@ const SECONDS = opt('seconds', 10);
 const SESSIONS = opt('sessions', 50);
 const IDLE = opt('idle', 1000);
 const RATE = opt('rate', 5000);
+const PHASES = ['closed', 'shared', 'staggered'] as const;
+const phasesArg = args.indexOf('--phases');
+const phases = phasesArg >= 0 ? (args[phasesArg + 1] ?? '').split(',') : [...PHASES];
+const unknownPhase = phases.find((p) => !(PHASES as readonly string[]).includes(p));
+if (unknownPhase !== undefined) {
+  console.error(`--phases: unknown phase '${unknownPhase}' (known: ${PHASES.join(', ')})`);
+  process.exit(2);
+}
+const runs = (p: (typeof PHASES)[number]): boolean => phases.includes(p);
 const WARMUP_MS = 2000;
 const TEAMS = ['alliance', 'arl', 'bor', 'cas'] as const;
 const TARGET: Record<(typeof TEAMS)[number], string> = {
@@ -302,23 +315,26 @@ async function main(): Promise<void> {
     }
   };
 
-  await phase(
-    'closed loop (each session plays its next round as soon as the last is acknowledged):',
-    undefined,
-  );
+  if (runs('closed')) {
+    await phase(
+      'closed loop (each session plays its next round as soon as the last is acknowledged):',
+      undefined,
+    );
+  }
   const tickMs = (1000 * SESSIONS * (TEAMS.length + 1)) / RATE;
   const offered = `offered load ${RATE} actions/s: ${TEAMS.length} decisions + 1 advance per session and tick`;
-  await phase(`every session on one tick every ${tickMs.toFixed(1)} ms (${offered}):`, {
-    ms: tickMs,
-    staggered: false,
-  });
-  await phase(
-    `each session on its own tick, staggered over the ${tickMs.toFixed(1)} ms (${offered}):`,
-    {
+  if (runs('shared')) {
+    await phase(`every session on one tick every ${tickMs.toFixed(1)} ms (${offered}):`, {
       ms: tickMs,
-      staggered: true,
-    },
-  );
+      staggered: false,
+    });
+  }
+  if (runs('staggered')) {
+    await phase(
+      `each session on its own tick, staggered over the ${tickMs.toFixed(1)} ms (${offered}):`,
+      { ms: tickMs, staggered: true },
+    );
+  }
   console.log('\ntargets: ≥ 5,000 actions/s, ack p99 ≤ 20 ms, ≤ 100 KB per idle session');
 }
 
