@@ -152,19 +152,23 @@ export function grewFrom(list: readonly unknown[], prefix: readonly unknown[]): 
 /**
  * A record partition after a step: each entry the step left equal to the base's is the base's
  * own object again (so the next step, and the server's view diff, see it unchanged at a
- * glance); only changed or new entries are new, and frozen.
+ * glance); only changed or new entries are new, and frozen. Within a changed entry, `depth`
+ * more levels of records are shared the same way (a team that lobbied keeps its caveats and
+ * its units).
  */
-function shareUnchanged<T extends object>(work: T, base: T): T {
+function shareUnchanged<T extends object>(work: T, base: T, depth = 0): T {
   const from = base as Record<string, unknown>;
   const out: Record<string, unknown> = {};
   let changed = false;
   let keys = 0;
   for (const key in work) {
     const value = (work as Record<string, unknown>)[key];
-    const old = from[key];
     keys++;
-    if (Object.hasOwn(from, key) && sameData(value, old)) {
-      out[key] = old;
+    if (Object.hasOwn(from, key)) {
+      const old = from[key];
+      const kept = shareEntry(value, old, depth);
+      out[key] = kept;
+      if (kept !== old) changed = true;
     } else {
       out[key] = deepFreeze(value);
       changed = true;
@@ -174,6 +178,18 @@ function shareUnchanged<T extends object>(work: T, base: T): T {
   for (const _ in from) keys--;
   return keys === 0 ? base : (out as T); // all equal: the base itself
 }
+
+/** `old` when `value` equals it, else `value` frozen, sharing `depth` levels of records. */
+function shareEntry(value: unknown, old: unknown, depth: number): unknown {
+  if (depth > 0 && isRecord(value) && isRecord(old)) {
+    const shared = shareUnchanged(value, old, depth - 1);
+    return shared === old ? old : deepFreeze(shared);
+  }
+  return sameData(value, old) ? old : deepFreeze(value);
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /** Structural equality of plain data, shortcut by identity (shared parts are the same). */
 function sameData(a: unknown, b: unknown): boolean {
@@ -208,7 +224,8 @@ const partitions: {
 } = {
   machines: { copy: (m) => ({ ...m }), seal: (w) => w },
   public: { copy: copyPublic, seal: sealPublic },
-  teams: { copy: copyTeams, seal: shareUnchanged },
+  // Two levels below each team: its fields, and its units' (see copyTeam).
+  teams: { copy: copyTeams, seal: (w, b) => shareUnchanged(w, b, 2) },
   force: {
     copy,
     seal: (w, b) => ({

@@ -44,14 +44,20 @@ describe('copy-on-step', () => {
         expect(canonicalJson(state)).toBe(before);
         const { scenario: _scenario, ...parts } = r.state;
         expect(Object.isFrozen(r.state) && deeplyFrozen(Object.values(parts))).toBe(true);
-        for (const [next, prev] of [
+        const pairs: [object, object][] = [
           [r.state.teams, state.teams],
           [r.state.public, state.public],
           [r.state.force.contingents, state.force.contingents],
           [r.state.control, state.control],
           [r.state.injects, state.injects],
           [r.state.injects.active, state.injects.active],
-        ] as const) {
+        ];
+        // Within a team, too: its fields, and its units'.
+        for (const [id, next] of Object.entries(r.state.teams)) {
+          const prev = state.teams[id];
+          if (prev) pairs.push([next, prev], [next.units, prev.units]);
+        }
+        for (const [next, prev] of pairs) {
           const unchanged = unchangedEntries(prev, next);
           for (const k of unchanged) {
             const same =
