@@ -1,8 +1,9 @@
 /**
  * The connections as the session thread sees them: a {@link Peer} per joined connection, whose
- * frames are gathered and posted to the main thread once per turn of the event loop, or every
- * 16 connections (each connection's share then goes out in one write), and the handling of the
- * frames the main thread has validated: hello, commands, sync, revoke, options.
+ * frames are gathered and posted to the main thread once per task (a message handled, or a
+ * journal write made durable and its commits published), or every 16 connections (each
+ * connection's share then goes out in one write), and the handling of the frames the main
+ * thread has validated: hello, commands, sync, revoke, options.
  *
  * The issuer of a command is always the role of the connection's token, never anything the
  * client says.
@@ -69,8 +70,10 @@ export class RemotePeers {
       this.out.set(conn, o);
       if (!this.scheduled) {
         this.scheduled = true;
-        // After this turn of the event loop: every frame of it in one message.
-        setImmediate(() => this.flush());
+        // Once the task that made this frame is done (its microtasks, and the pushes they
+        // scheduled, included): every frame of it in one message, sent in this turn of the
+        // event loop rather than after the next one's input.
+        process.nextTick(() => this.flush());
       }
     }
     return o;

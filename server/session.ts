@@ -4,10 +4,10 @@
  *
  * A command is checked and applied at once against the newest state (`head`), then written
  * to the log; it is acknowledged, and its events and view changes are pushed, only once the
- * log write is durable (`committed`). Writes are batched (group commit): the commands of one
- * turn of the event loop make one append, which does not wait for the appends in flight; the
- * store makes them durable in order, and they commit in order. Clients therefore never see a
- * state a crash could take back.
+ * log write is durable (`committed`). Each command is appended at once, without waiting for
+ * the appends in flight; the store makes them durable in order (its journal writes those of
+ * every session together: group commit), and they commit in order. Clients therefore never
+ * see a state a crash could take back.
  */
 import {
   canonicalJson,
@@ -147,15 +147,12 @@ export class LiveSession {
   private readonly ids = new Map<string, number>();
   /** Events of the most recent committed commands. */
   private readonly tail: EventTail;
-  private queue: LogRecord[] = [];
-  private queued: Entry[] = [];
-  /** The entries of the appends in flight, oldest first. */
+  /** The commands appended and not yet durable, oldest first. */
   private inflight: Entry[] = [];
   /** Settles once the newest append in flight has committed (or the session failed). */
   private committing: Promise<void> = Promise.resolve();
   /** Committed entries whose frames and acks are not sent yet (see `commit`). */
   private unpublished: Entry[] = [];
-  private flushScheduled = false;
   private idleWaiters: (() => void)[] = [];
   /** The last view pushed to each role that has peers, and its seq. */
   private readonly roleViews = new Map<Role, { seq: number; view: View }>();
@@ -328,7 +325,7 @@ export class LiveSession {
       if (seen <= this.committed.seq) {
         peer.send(frame({ type: 'ack', id, seq: seen, duplicate: true }));
       } else {
-        const entry = [...this.inflight, ...this.queued].find((e) => e.seq === seen);
+        const entry = this.inflight.find((e) => e.seq === seen);
         entry?.waiters.push({ peer, id, duplicate: true });
       }
       return;
@@ -344,52 +341,34 @@ export class LiveSession {
       (state.seq + this.checkpointPhase) % this.limits.checkpointEvery === 0
         ? { seq: state.seq, command, id, stateHash: hashState(state) }
         : { seq: state.seq, command, id };
-    this.queue.push(record);
-    if (state.status === 'ended') {
-      this.queue.push({ end: { seq: state.seq, stateHash: hashState(state) } });
-    }
-    this.queued.push({
+    const records: LogRecord[] =
+      state.status === 'ended'
+        ? [record, { end: { seq: state.seq, stateHash: hashState(state) } }]
+        : [record];
+    this.append(records, {
       seq: state.seq,
       arrived: performance.now(),
       state,
       events: r.events,
       waiters: [{ peer, id, duplicate: false }],
     });
-    this.scheduleFlush();
-  }
-
-  private scheduleFlush(): void {
-    if (this.flushScheduled) return;
-    this.flushScheduled = true;
-    // Let the commands that arrived in this turn of the event loop share one append.
-    setImmediate(() => {
-      this.flushScheduled = false;
-      this.flush();
-    });
   }
 
   /**
-   * Appends what is queued, without waiting for the appends in flight: the store makes them
-   * durable in order (a command that arrives during a journal write joins the next one), and
-   * each batch commits after the one before it.
+   * Appends a command at once, without waiting for the appends in flight: the store makes
+   * them durable in order, and each commits after the one before it. Not gathered per turn
+   * here: the journal writes every append of a turn together anyway, in that turn (a turn of
+   * gathering here put off the write by one more turn of the event loop, and after a stall
+   * that turn is long), and the commits of one write are published together (`commit`).
    */
-  private flush(): void {
-    if (this.failed) return;
-    if (this.queue.length === 0) {
-      if (!this.pending) this.settleIdle();
-      return;
-    }
-    const records = this.queue;
-    const entries = this.queued;
-    this.queue = [];
-    this.queued = [];
-    this.inflight.push(...entries);
+  private append(records: readonly LogRecord[], entry: Entry): void {
+    this.inflight.push(entry);
     const durable = this.store.append(this.id, records);
     this.committing = Promise.all([durable, this.committing]).then(
       () => {
         if (this.failed) return;
-        this.inflight.splice(0, entries.length);
-        this.commit(entries);
+        this.inflight.shift();
+        this.commit(entry);
       },
       (err: unknown) => {
         if (!this.failed) this.fail(err);
@@ -403,11 +382,9 @@ export class LiveSession {
     for (const w of waiters) w();
   }
 
-  /** Applied commands not acknowledged yet: queued, in flight, or durable but not sent. */
+  /** Applied commands not acknowledged yet: in flight, or durable but not sent. */
   private get pending(): boolean {
-    return (
-      this.flushScheduled || this.queue.length + this.inflight.length + this.unpublished.length > 0
-    );
+    return this.inflight.length + this.unpublished.length > 0;
   }
 
   /** Resolves when every applied command is durable and acknowledged (or the session failed). */
@@ -424,14 +401,12 @@ export class LiveSession {
       session: this.id,
       err: err instanceof Error ? err : String(err),
     });
-    for (const e of [...this.inflight, ...this.queued]) {
+    for (const e of this.inflight) {
       for (const w of e.waiters) {
         w.peer.send(errorFrame(w.id, 'unavailable', `not applied: ${this.failed}`));
       }
     }
     this.inflight = [];
-    this.queued = [];
-    this.queue = [];
     clearTimeout(this.pushTimer);
     this.pushTimer = undefined;
     for (const p of [...this.peers]) {
@@ -443,17 +418,15 @@ export class LiveSession {
 
   // ------------------------------------------------------------------ pushing
 
-  /** The entries are durable: they are the state clients see from now on. */
-  private commit(entries: readonly Entry[]): void {
-    const last = entries[entries.length - 1];
-    if (!last) return;
-    this.committed = last.state;
-    for (const e of entries) this.tail.push(packEvents(e.events));
-    // Several appends of this session often become durable in one journal write: they are
+  /** The entry is durable: its state is the one clients see from now on. */
+  private commit(entry: Entry): void {
+    this.committed = entry.state;
+    this.tail.push(packEvents(entry.events));
+    // Several commands of this session often become durable in one journal write: they are
     // published together once their commits have run (after the promise jobs of this turn),
     // with one view diff per role.
     if (this.unpublished.length === 0) process.nextTick(() => this.publish());
-    this.unpublished.push(...entries);
+    this.unpublished.push(entry);
   }
 
   /**

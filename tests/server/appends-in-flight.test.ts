@@ -144,12 +144,14 @@ describe('a live session', () => {
     await until(() => appends.length === 1, 2000, 'the first append');
     submit(2);
     submit(3);
-    await until(() => appends.length === 2, 2000, 'a second append in flight');
+    await until(() => appends.length === 3, 2000, 'more appends in flight');
     expect(appends.map((a) => a.records.map((r) => ('seq' in r ? r.seq : 'end')))).toEqual([
       [2],
-      [3, 4],
+      [3],
+      [4],
     ]);
-    // The later append settles first: nothing commits before the earlier one.
+    // The later appends settle first: nothing commits before the earliest one.
+    appends[2]?.settle();
     appends[1]?.settle();
     await new Promise((r) => setTimeout(r, 20));
     expect(acks(white)).toEqual([]);
@@ -161,7 +163,7 @@ describe('a live session', () => {
       ['r2', 3],
       ['r3', 4],
     ]);
-    // Both appends became durable in one go: one push, with one view patch, then the acks.
+    // All three became durable in one go: one push, with one view patch, then the acks.
     expect(white.frames.map((f) => [f['type'], f['seq']])).toEqual([
       ['event', 2],
       ['event', 3],
