@@ -181,11 +181,11 @@ function shareUnchanged<T extends object>(work: T, base: T, depth = 0): T {
 
 /** `old` when `value` equals it, else `value` frozen, sharing `depth` levels of records. */
 function shareEntry(value: unknown, old: unknown, depth: number): unknown {
+  if (sameData(value, old)) return old; // before any copy: most entries are unchanged
   if (depth > 0 && isRecord(value) && isRecord(old)) {
-    const shared = shareUnchanged(value, old, depth - 1);
-    return shared === old ? old : deepFreeze(shared);
+    return deepFreeze(shareUnchanged(value, old, depth - 1));
   }
-  return sameData(value, old) ? old : deepFreeze(value);
+  return deepFreeze(value);
 }
 
 const isRecord = (v: unknown): v is Record<string, unknown> =>
