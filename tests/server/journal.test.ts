@@ -70,9 +70,16 @@ const rec = (seq: number): CommandRecord => ({
 });
 
 /** Appends `rounds` records to every session, one per session and round, in parallel. */
-async function play(store: FileStore, ids: readonly string[], from: number, to: number) {
+async function play(
+  store: FileStore,
+  ids: readonly string[],
+  from: number,
+  to: number,
+  pauseMs = 0,
+) {
   for (let seq = from; seq <= to; seq++) {
     await Promise.all(ids.map((id) => store.append(id, [rec(seq)])));
+    if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
   }
 }
 
@@ -214,9 +221,12 @@ describe('recovery', () => {
       journalMaxBytes: 400,
       onJournalWrite: (w) => writes.push(w),
     });
-    await play(store, ids, 1, 15);
+    // A write takes a fraction of a millisecond, and the next file is opened in the
+    // background: paced, every round leaves it time to be ready (unpaced, a loaded machine
+    // makes several rounds before it is, and fewer files).
+    await play(store, ids, 1, 15, 2);
     const copy = crashCopy(dir);
-    await play(store, ids, 16, 30);
+    await play(store, ids, 16, 30, 2);
     expect(new Set(writes.map((w) => w.file)).size).toBeGreaterThan(5);
     // Old journals are checkpointed and deleted as new ones begin.
     await until(() => journalFiles(dir).length <= 2, 5000, 'the checkpoints');
