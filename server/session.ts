@@ -27,8 +27,8 @@ import {
 import { EventTail, eventsJson, packEvents, type PackedEvents } from './event-tail.js';
 import type { Durations } from './latency.js';
 import type { Logger } from './log.js';
-import { diff, type DiffMemo } from './patch.js';
-import { CLOSE, errorFrame, PROTOCOL_VERSION, type ErrorCode } from './protocol.js';
+import { diff, patchesJson, type DiffMemo } from './patch.js';
+import { CLOSE, errorFrame, PROTOCOL_VERSION, type ErrorCode, type Patch } from './protocol.js';
 import {
   CorruptSessionError,
   type LogRecord,
@@ -77,7 +77,7 @@ export interface SessionLimits {
 
 /** What a push sends the connections of one role: its frames, by seq (negative: with the patch). */
 interface RoleChange {
-  readonly patch: { readonly base: number; readonly patches: readonly unknown[] } | undefined;
+  readonly patch: { readonly base: number; readonly patches: readonly Patch[] } | undefined;
   readonly frames: Map<number, string>;
 }
 
@@ -125,9 +125,9 @@ function eventFrameText(
   seq: number,
   events: PackedEvents,
   role: Role,
-  view?: { base: number; patches: readonly unknown[] },
+  view?: { base: number; patches: string },
 ): string {
-  const tail = view === undefined ? '' : `,"view":${JSON.stringify(view)}`;
+  const tail = view === undefined ? '' : `,"view":{"base":${view.base},"patches":${view.patches}}`;
   return `{"type":"event","seq":${seq},"events":${eventsJson(events, role)}${tail}}`;
 }
 
@@ -488,7 +488,9 @@ export class LiveSession {
    */
   private push(roles: ReadonlySet<Role> | undefined): void {
     const seq = this.committed.seq;
-    const memo: DiffMemo = new Map(); // this push's only: dropped with it
+    // This push's only, dropped with it: the diffs of shared parts, and their values' JSON.
+    const memo: DiffMemo = new Map();
+    const texts = new Map<object, string>();
     const changes = new Map<Role, RoleChange>();
     for (const peer of this.peers) {
       if (peer.lagging || (roles !== undefined && !roles.has(peer.role))) continue;
@@ -518,7 +520,11 @@ export class LiveSession {
           let text = change.frames.get(key);
           if (text === undefined) {
             const events = this.tail.get(s) ?? '';
-            text = eventFrameText(s, events, peer.role, withPatch ? change.patch : undefined);
+            const view =
+              withPatch && change.patch
+                ? { base: change.patch.base, patches: patchesJson(change.patch.patches, texts) }
+                : undefined;
+            text = eventFrameText(s, events, peer.role, view);
             change.frames.set(key, text);
           }
           peer.send(text);

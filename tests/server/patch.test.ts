@@ -1,7 +1,7 @@
 import { fc, test } from '@fast-check/vitest';
 import { describe, expect, it } from 'vitest';
 import { appendTo, grewFrom } from '../../engine/fork.js';
-import { applyPatches, diff, type DiffMemo } from '../../server/patch.js';
+import { applyPatches, diff, patchesJson, type DiffMemo } from '../../server/patch.js';
 
 // JSON values as views hold them: records keyed by ids, arrays, numbers, strings, booleans, null.
 const json = fc.letrec((tie) => ({
@@ -41,6 +41,17 @@ describe('view patches', () => {
       expect(diff({ shared: before.shared, full: before.full }, other, memo)).toEqual(
         diff({ shared: before.shared, full: before.full }, other),
       );
+    },
+  );
+
+  test.prop([json, json, json], { numRuns: 300 })(
+    'patchesJson is JSON.stringify, byte for byte, when several roles share its texts',
+    (a, b, c) => {
+      const texts = new Map<object, string>();
+      // Two roles' patches in one push: the second reuses the first one's value texts.
+      for (const patches of [diff(a, b), diff({ x: a, y: c }, { x: b, y: a }), diff(c, b)]) {
+        expect(patchesJson(patches, texts)).toBe(JSON.stringify(patches));
+      }
     },
   );
 
