@@ -4,13 +4,12 @@
  * machine 50 parallel fsync'd appends took 9 ms where one took 0.4 ms: they queue on libuv's
  * four threadpool threads).
  *
- * Group commit across sessions: the appends of one turn of the event loop, and all those that
- * arrive while a write is in flight, go out as one write of `<dir>/<n>.wal`, opened O_APPEND |
- * O_DSYNC (write + fdatasync where O_DSYNC is missing). The write blocks this thread (see
- * `appendDurably`): commands that arrive meanwhile wait in the thread's queue, and their
- * appends make the next write. Once a write is durable, the appends that arrived meanwhile
- * start the next write, and then the batch is handed to `durable` (which copies it to the
- * sessions' logs, unsynced) and every append resolves.
+ * Group commit across sessions: the appends of one turn of the event loop go out as one write
+ * of `<dir>/<n>.wal` at its end, opened O_APPEND | O_DSYNC (write + fdatasync where O_DSYNC is
+ * missing). The write blocks this thread (see `appendDurably`): commands that arrive meanwhile
+ * wait in the thread's queue, and their appends make the next write. Once a write is durable,
+ * any append made since it began starts the next one, and then the batch is handed to
+ * `durable` (which copies it to the sessions' logs, unsynced) and every append resolves.
  *
  * Checkpoint: past `maxBytes`, the next file is created in the background and the following
  * write goes to it; then, off the write path and strictly in order, the old file's sessions'

@@ -4,7 +4,7 @@
  *
  * Where the platform has O_DSYNC, a write to a file opened with it returns only once its data
  * is on stable storage (one system call instead of write + fdatasync); elsewhere the caller
- * follows the write with {@link datasync}.
+ * follows the write with {@link datasync} ({@link appendDurably} does it itself).
  */
 import {
   close,
