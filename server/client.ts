@@ -53,7 +53,7 @@ export interface ClientOptions {
   readonly trackView?: boolean;
   /** Reconnect by itself when the connection drops (default: no). */
   readonly reconnect?: { readonly delayMs?: number; readonly maxDelayMs?: number } | false;
-  /** Every frame received, after validation. */
+  /** Every frame received, after validation, with its JSON text (alone, if it came in an array). */
   readonly onFrame?: (frame: ServerFrame, raw: string) => void;
   /** The events of each command, in seq order, with no gap and no duplicate. */
   readonly onEvent?: (seq: number, events: readonly EngineEvent[]) => void;
@@ -318,6 +318,7 @@ export class TtxClient {
     }, delay);
   }
 
+  /** A message: one frame, or several in an array (handled in order). */
   private receive(raw: string): void {
     let value: unknown;
     try {
@@ -325,6 +326,12 @@ export class TtxClient {
     } catch {
       return;
     }
+    if (Array.isArray(value)) for (const v of value) this.handle(v, undefined);
+    else this.handle(value, raw);
+  }
+
+  /** One frame; `raw` is its text when it came alone. */
+  private handle(value: unknown, raw: string | undefined): void {
     let f: ServerFrame;
     if (this.options.validate === false) f = value as ServerFrame;
     else {
@@ -339,7 +346,7 @@ export class TtxClient {
       }
       f = parsed.data;
     }
-    this.options.onFrame?.(f, raw);
+    this.options.onFrame?.(f, raw ?? JSON.stringify(value));
     switch (f.type) {
       case 'welcome': {
         this.role = f.role;

@@ -5,7 +5,6 @@
  * unvalidated, and the issuer of a command is always the token's role (the session thread
  * knows it from the hello), never anything the client says.
  */
-import type { Socket } from 'node:net';
 import type { WebSocket } from 'ws';
 import type { Role } from '../engine/index.js';
 import type { HubLink, LinkedConnection } from './hub-link.js';
@@ -58,16 +57,10 @@ export class Connection implements LinkedConnection {
 
   // ------------------------------------------------------------------ from the session thread
 
-  deliver(frames: readonly Buffer[], out: Omit<Outbound, 'frames'>): void {
+  deliver(message: Buffer | undefined, out: Omit<Outbound, 'frames'>): void {
     if (this.closed) return;
     if (out.role !== undefined) this.role = out.role;
-    if (frames.length > 0) {
-      // One write for the lot (ws keeps its TCP socket private).
-      const socket = (this.ws as unknown as { _socket?: Socket })._socket;
-      socket?.cork();
-      for (const f of frames) this.ws.send(f, { binary: false }); // UTF-8 text already
-      socket?.uncork();
-    }
+    if (message) this.ws.send(message, { binary: false }); // UTF-8 text already
     if (out.close) this.close(out.close.code, out.close.reason);
   }
 

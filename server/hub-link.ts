@@ -19,8 +19,11 @@ import type { ApiCall, FromHub, Inbound, Outbound, ToHub } from './thread-messag
 
 /** A connection, as the link delivers to it. */
 export interface LinkedConnection {
-  /** Frames (UTF-8 JSON text) to send in order, in one write; then perhaps the role or a close. */
-  deliver(frames: readonly Buffer[], out: Omit<Outbound, 'frames'>): void;
+  /**
+   * A message to send (UTF-8 JSON text: a frame, or an array of frames), if any; then perhaps
+   * the role or a close.
+   */
+  deliver(message: Buffer | undefined, out: Omit<Outbound, 'frames'>): void;
   /** Bytes queued for the network. */
   buffered(): number;
 }
@@ -182,18 +185,14 @@ export class HubLink {
     switch (m.t) {
       case 'out': {
         const backlogs: number[] = [];
-        let frame = 0;
         let offset = m.bytes.byteOffset;
         m.conns.forEach((o, i) => {
-          const frames: Buffer[] = [];
-          for (let k = 0; k < (m.counts[i] ?? 0); k++) {
-            const n = m.lengths[frame++] ?? 0;
-            frames.push(Buffer.from(m.bytes.buffer, offset, n));
-            offset += n;
-          }
+          const n = m.lengths[i] ?? 0;
+          const message = n > 0 ? Buffer.from(m.bytes.buffer, offset, n) : undefined;
+          offset += n;
           const c = this.conns.get(o.conn);
           if (!c) return;
-          c.deliver(frames, o);
+          c.deliver(message, o);
           if (c.buffered() > 0) backlogs.push(o.conn);
         });
         if (backlogs.length > 0) this.reportBacklogs(backlogs);

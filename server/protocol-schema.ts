@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ClientFrame, PROTOCOL_VERSION, ServerFrame } from './protocol.js';
+import { ClientFrame, PROTOCOL_VERSION, ServerMessage } from './protocol.js';
 
 export const PROTOCOL_SCHEMA_PATH = fileURLToPath(
   new URL('../docs/protocol.schema.json', import.meta.url),
@@ -27,13 +27,17 @@ export function buildProtocolJsonSchema(): Record<string, unknown> {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     title: `ttx serve WebSocket protocol, version ${PROTOCOL_VERSION}`,
     description:
-      'Every frame is one JSON object in a text frame. Generated from server/protocol.ts by ' +
+      'A client sends one frame (a JSON object) per text message; the server sends one frame, ' +
+      'or several as an array. Generated from server/protocol.ts by ' +
       '`npm run protocol-schema`; do not edit. See docs/protocol.md.',
     $defs: {
       clientFrame: { description: 'A frame a client sends', ...toSchema(ClientFrame) },
-      serverFrame: { description: 'A frame the server sends', ...toSchema(ServerFrame) },
+      serverMessage: {
+        description: 'A message the server sends: a frame, or several as an array',
+        ...toSchema(ServerMessage),
+      },
     },
-    oneOf: [{ $ref: '#/$defs/clientFrame' }, { $ref: '#/$defs/serverFrame' }],
+    oneOf: [{ $ref: '#/$defs/clientFrame' }, { $ref: '#/$defs/serverMessage' }],
   };
 }
 

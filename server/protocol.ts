@@ -12,8 +12,11 @@ import { z } from 'zod';
 import { CommandSchema } from '../engine/commands/schema.js';
 import { REJECTION_CODES } from '../engine/errors.js';
 
-/** The protocol version a client names in `hello`; bumped on any incompatible change. */
-export const PROTOCOL_VERSION = 1;
+/**
+ * The protocol version a client names in `hello`; bumped on any incompatible change (2: the
+ * server may send several frames as one array).
+ */
+export const PROTOCOL_VERSION = 2;
 
 /** A client's command id: printable ASCII without spaces, 1–64 characters. */
 export const ClientCommandId = z
@@ -242,6 +245,15 @@ export const ServerFrame = z.discriminatedUnion('type', [
   OptionsFrame,
 ]);
 export type ServerFrame = z.output<typeof ServerFrame>;
+
+/**
+ * One WebSocket message from the server: a frame, or the frames of one moment to one
+ * connection (a command's events and its ack, say) as an array, to be handled in order.
+ */
+export const ServerMessage = z.union([
+  ServerFrame,
+  z.array(ServerFrame).min(2).describe('Several frames, to be handled in order'),
+]);
 export type WelcomeFrame = z.output<typeof WelcomeFrame>;
 export type AckFrame = z.output<typeof AckFrame>;
 export type ErrorFrame = z.output<typeof ErrorFrame>;

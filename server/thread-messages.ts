@@ -68,13 +68,14 @@ export interface Outbound {
 }
 
 /**
- * A turn's outbound frames as they cross: every frame's UTF-8 in one buffer, which is
- * transferred, not copied (cloning a few hundred strings cost the session thread about a
- * sixth of its time); `counts[i]` frames of `lengths` go to `conns[i]`.
+ * A turn's outbound messages as they cross: every connection's share of the turn in one
+ * WebSocket message (its frames, or an array of them), all of them as UTF-8 in one buffer,
+ * which is transferred, not copied (cloning a few hundred strings cost the session thread
+ * about a sixth of its time). `lengths[i]` bytes go to `conns[i]` (0: no message, only its
+ * role or close).
  */
 export interface OutboundBatch {
   readonly conns: readonly Omit<Outbound, 'frames'>[];
-  readonly counts: readonly number[];
   readonly lengths: readonly number[];
   readonly bytes: Uint8Array<ArrayBuffer>;
 }

@@ -15,7 +15,7 @@ import {
 import type { ClientOptions, TtxClient } from '../../server/client.js';
 import { connectNode } from '../../server/client-node.js';
 import type { Limits } from '../../server/limits.js';
-import type { CreateSessionResponse } from '../../server/protocol.js';
+import { PROTOCOL_VERSION, type CreateSessionResponse } from '../../server/protocol.js';
 import { startServer, type RunningServer } from '../../server/server.js';
 import { FileStore } from '../../server/file-store.js';
 import type { Peer } from '../../server/session.js';
@@ -149,6 +149,8 @@ export interface RawSocket {
   next(ms?: number): Promise<Record<string, unknown>>;
   /** Frames received and not yet taken. */
   readonly queued: Record<string, unknown>[];
+  /** Every message received, as parsed: a frame, or an array of frames. */
+  readonly messages: readonly unknown[];
   /** Resolves with the close code and reason. */
   readonly closed: Promise<{ code: number; reason: string }>;
 }
@@ -160,11 +162,16 @@ export async function rawSocket(
   const ws = new WebSocket(server.wsUrl, { perMessageDeflate: false, ...options });
   const queued: Record<string, unknown>[] = [];
   const waiters: ((f: Record<string, unknown>) => void)[] = [];
+  const messages: unknown[] = [];
   ws.on('message', (data: Buffer) => {
-    const f = JSON.parse(data.toString('utf8')) as Record<string, unknown>;
-    const w = waiters.shift();
-    if (w) w(f);
-    else queued.push(f);
+    const message = JSON.parse(data.toString('utf8')) as unknown;
+    messages.push(message);
+    // A message is a frame, or several in an array (protocol 2).
+    for (const f of (Array.isArray(message) ? message : [message]) as Record<string, unknown>[]) {
+      const w = waiters.shift();
+      if (w) w(f);
+      else queued.push(f);
+    }
   });
   const closed = new Promise<{ code: number; reason: string }>((resolve) =>
     ws.on('close', (code, reason) => resolve({ code, reason: reason.toString() })),
@@ -176,6 +183,7 @@ export async function rawSocket(
   return {
     ws,
     queued,
+    messages,
     closed,
     send: (frame) => ws.send(typeof frame === 'string' ? frame : JSON.stringify(frame)),
     next: (ms = 5000) => {
@@ -199,7 +207,12 @@ export async function rawJoined(
   lastSeq?: number,
 ): Promise<RawSocket> {
   const s = await rawSocket(server);
-  s.send({ type: 'hello', protocol: 1, token, ...(lastSeq === undefined ? {} : { lastSeq }) });
+  s.send({
+    type: 'hello',
+    protocol: PROTOCOL_VERSION,
+    token,
+    ...(lastSeq === undefined ? {} : { lastSeq }),
+  });
   const welcome = await s.next();
   if (welcome['type'] !== 'welcome') throw new Error(`no welcome: ${JSON.stringify(welcome)}`);
   return s;

@@ -10,14 +10,14 @@ import { ApiError } from '../../server/api-error.js';
 import { HubLink, type LinkedConnection } from '../../server/hub-link.js';
 import { DEFAULT_LIMITS } from '../../server/limits.js';
 import { createLogger, silentLogger } from '../../server/log.js';
-import type { CreateSessionResponse } from '../../server/protocol.js';
+import { PROTOCOL_VERSION, type CreateSessionResponse } from '../../server/protocol.js';
 import type { Outbound } from '../../server/thread-messages.js';
 import { ruling, tempDir, until, wire } from './helpers.js';
 
 class FakeConnection implements LinkedConnection {
   readonly id: number;
   frames: Record<string, unknown>[] = [];
-  /** Frames per delivery (each delivery is one socket write). */
+  /** Frames per message (each message is one socket write). */
   deliveries: number[] = [];
   backlog = 0;
   role: string | undefined;
@@ -25,10 +25,13 @@ class FakeConnection implements LinkedConnection {
   constructor(link: HubLink) {
     this.id = link.connect(this);
   }
-  deliver(frames: readonly Buffer[], out: Omit<Outbound, 'frames'>): void {
-    this.deliveries.push(frames.length);
-    for (const f of frames)
-      this.frames.push(JSON.parse(f.toString('utf8')) as Record<string, unknown>);
+  deliver(message: Buffer | undefined, out: Omit<Outbound, 'frames'>): void {
+    if (message) {
+      const m = JSON.parse(message.toString('utf8')) as unknown;
+      const frames = (Array.isArray(m) ? m : [m]) as Record<string, unknown>[];
+      this.deliveries.push(frames.length);
+      this.frames.push(...frames);
+    }
     if (out.role !== undefined) this.role = out.role;
     if (out.close) this.closed = out.close;
   }
@@ -69,7 +72,11 @@ afterAll(async () => {
 
 async function joined(role: string): Promise<FakeConnection> {
   const c = new FakeConnection(link);
-  link.frame(c.id, { type: 'hello', protocol: 1, token: session.tokens[role] ?? '' });
+  link.frame(c.id, {
+    type: 'hello',
+    protocol: PROTOCOL_VERSION,
+    token: session.tokens[role] ?? '',
+  });
   await until(() => c.role !== undefined, 5000, `${role} welcomed`);
   return c;
 }
@@ -101,7 +108,7 @@ describe('the link between the threads', () => {
     link.reportBacklogs();
     await until(() => observer.frames.some((f) => f['type'] === 'view'), 5000, 'catch-up');
     expect(observer.events()).toEqual([1, 2, 3, 4, 5, 6]);
-    expect(observer.deliveries.at(-1)).toBe(6); // the catch-up, in one write
+    expect(observer.deliveries.at(-1)).toBe(6); // the catch-up, in one message
     const state = await link.call<SessionState>({ op: 'state', session: session.session });
     expect(state.seq).toBe(6);
     expect(observer.frames.at(-1)?.['view']).toEqual(wire(viewFor(state, 'observer')));

@@ -2,8 +2,12 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROTOCOL_SCHEMA_PATH, renderProtocolJsonSchema } from '../../server/protocol-schema.js';
-import { ServerFrame } from '../../server/protocol.js';
-import type { CreateSessionResponse } from '../../server/protocol.js';
+import {
+  PROTOCOL_VERSION,
+  ServerFrame,
+  ServerMessage,
+  type CreateSessionResponse,
+} from '../../server/protocol.js';
 import {
   api,
   join,
@@ -12,6 +16,7 @@ import {
   rawSocket,
   startTestServer,
   storedSession,
+  until,
   type TestServer,
 } from './helpers.js';
 
@@ -40,14 +45,14 @@ describe('protocol', () => {
 
   it('hello with an unknown token: unauthorized, then close 4001', async () => {
     const c = await rawSocket(t.server);
-    c.send({ type: 'hello', protocol: 1, token: 'not-a-token' });
+    c.send({ type: 'hello', protocol: PROTOCOL_VERSION, token: 'not-a-token' });
     expect(await c.next()).toMatchObject({ type: 'error', code: 'unauthorized' });
     expect((await c.closed).code).toBe(4001);
   });
 
   it('another protocol version: unsupportedProtocol, then close 4002', async () => {
     const c = await rawSocket(t.server);
-    c.send({ type: 'hello', protocol: 2, token: token(s, 'observer') });
+    c.send({ type: 'hello', protocol: 1, token: token(s, 'observer') }); // before arrays of frames
     expect(await c.next()).toMatchObject({ type: 'error', code: 'unsupportedProtocol' });
     expect((await c.closed).code).toBe(4002);
   });
@@ -56,10 +61,10 @@ describe('protocol', () => {
     const c = await rawSocket(t.server);
     c.send({ type: 'command', id: 'a', command: { type: 'start' } });
     expect(await c.next()).toMatchObject({ type: 'error', id: 'a', code: 'notJoined' });
-    c.send({ type: 'hello', protocol: 1, token: token(s, 'observer') });
+    c.send({ type: 'hello', protocol: PROTOCOL_VERSION, token: token(s, 'observer') });
     const welcome = await c.next();
     expect(ServerFrame.parse(welcome)).toMatchObject({ type: 'welcome', role: 'observer', seq: 0 });
-    c.send({ type: 'hello', protocol: 1, token: token(s, 'observer') });
+    c.send({ type: 'hello', protocol: PROTOCOL_VERSION, token: token(s, 'observer') });
     expect(await c.next()).toMatchObject({ type: 'error', code: 'alreadyJoined' });
     c.ws.close();
   });
@@ -110,6 +115,23 @@ describe('protocol', () => {
       ['team:arl', 'diplomacy'],
     ]);
     for (const c of [white, again, arl]) c.ws.close();
+  });
+
+  it("a command's events and its ack come in one message, an array in order; a lone frame alone", async () => {
+    const mine = await newSession(t.server, { scenario: 'tutorial', seed: 'batch' });
+    const white = await rawJoined(t.server, token(mine, 'facilitator'));
+    white.send({ type: 'command', id: 'go', command: { type: 'start' } });
+    await until(() => white.messages.length >= 2, 5000, 'the answer to start');
+    const [welcome, answer] = white.messages;
+    expect(ServerMessage.parse(welcome)).toMatchObject({ type: 'welcome', seq: 0 });
+    expect(ServerMessage.parse(answer)).toEqual([
+      expect.objectContaining({ type: 'event', seq: 1 }),
+      { type: 'ack', id: 'go', seq: 1 },
+    ]);
+    white.send({ type: 'sync' });
+    await until(() => white.messages.length >= 3, 5000, 'the view');
+    expect(white.messages[2]).toMatchObject({ type: 'view', seq: 1 });
+    white.ws.close();
   });
 
   it('sync answers with a full view', async () => {
@@ -173,7 +195,7 @@ describe('limits', () => {
 
   it('a peer that does not answer pings is dropped; one that does stays', async () => {
     const dead = await rawSocket(t.server, { autoPong: false });
-    dead.send({ type: 'hello', protocol: 1, token: token(s, 'team:arl') });
+    dead.send({ type: 'hello', protocol: PROTOCOL_VERSION, token: token(s, 'team:arl') });
     await dead.next();
     const alive = await rawJoined(t.server, token(s, 'team:bor'));
     const { code } = await dead.closed;
@@ -189,7 +211,7 @@ describe('limits', () => {
       rawJoined(t.server, token(s, 'observer')),
     ]);
     const d = await rawSocket(t.server);
-    d.send({ type: 'hello', protocol: 1, token: token(s, 'observer') });
+    d.send({ type: 'hello', protocol: PROTOCOL_VERSION, token: token(s, 'observer') });
     expect(await d.next()).toMatchObject({ type: 'error', code: 'sessionFull' });
     expect((await d.closed).code).toBe(1013);
     for (const x of [a, b, c]) x.ws.close();
