@@ -21,8 +21,8 @@ import {
   ServerFrame,
   type AckFrame,
   type ErrorCode,
+  type EventFrame,
   type OptionsFrame,
-  type PatchFrame,
   type RevokedFrame,
 } from './protocol.js';
 
@@ -371,11 +371,9 @@ export class TtxClient {
         if (f.seq !== this.seq + 1) this.gaps++;
         this.seq = f.seq;
         this.options.onEvent?.(f.seq, f.events as unknown as EngineEvent[]);
+        if (f.view && this.options.trackView !== false) this.patchView(f);
         return;
       }
-      case 'patch':
-        if (this.options.trackView !== false) this.patchView(f);
-        return;
       case 'view':
         this.setView(f.view as unknown as View, f.seq);
         return;
@@ -423,14 +421,15 @@ export class TtxClient {
     this.options.onView?.(view, seq);
   }
 
-  private patchView(f: PatchFrame): void {
-    if (!this.view) return;
-    if (f.base !== this.viewSeq) {
+  private patchView(f: EventFrame): void {
+    const patch = f.view;
+    if (!patch || !this.view) return;
+    if (patch.base !== this.viewSeq) {
       this.sync();
       return;
     }
     try {
-      this.setView(applyPatches(this.view, f.patches), f.seq);
+      this.setView(applyPatches(this.view, patch.patches), f.seq);
     } catch {
       this.sync();
     }

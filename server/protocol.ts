@@ -14,7 +14,7 @@ import { REJECTION_CODES } from '../engine/errors.js';
 
 /**
  * The protocol version a client names in `hello`; bumped on any incompatible change (2: the
- * server may send several frames as one array, and view changes come in `patch` frames).
+ * server may send several frames as one array).
  */
 export const PROTOCOL_VERSION = 2;
 
@@ -197,17 +197,15 @@ export const EventFrame = z
     type: z.literal('event'),
     seq: Seq,
     events: z.array(EventSchema).describe('What this command did that the role may see'),
+    view: z
+      .strictObject({
+        base: Seq.describe('The view version (seq) the patches apply to'),
+        patches: z.array(PatchSchema),
+      })
+      .optional()
+      .describe('The view change up to this seq; absent on catch-up events'),
   })
   .describe('Pushed for every command applied, in seq order, with no gap');
-
-export const PatchFrame = z
-  .strictObject({
-    type: z.literal('patch'),
-    seq: Seq.describe('The view version (seq) the patches lead to'),
-    base: Seq.describe('The view version (seq) the patches apply to'),
-    patches: z.array(PatchSchema),
-  })
-  .describe("The role's view changes from seq base to seq (after the events up to seq)");
 
 export const ViewFrame = z
   .strictObject({
@@ -242,7 +240,6 @@ export const ServerFrame = z.discriminatedUnion('type', [
   AckFrame,
   ErrorFrame,
   EventFrame,
-  PatchFrame,
   ViewFrame,
   RevokedFrame,
   OptionsFrame,
@@ -261,7 +258,6 @@ export type WelcomeFrame = z.output<typeof WelcomeFrame>;
 export type AckFrame = z.output<typeof AckFrame>;
 export type ErrorFrame = z.output<typeof ErrorFrame>;
 export type EventFrame = z.output<typeof EventFrame>;
-export type PatchFrame = z.output<typeof PatchFrame>;
 export type ViewFrame = z.output<typeof ViewFrame>;
 export type RevokedFrame = z.output<typeof RevokedFrame>;
 export type OptionsFrame = z.output<typeof OptionsFrame>;

@@ -28,7 +28,7 @@ import { EventTail, eventsJson, packEvents, type PackedEvents } from './event-ta
 import type { Durations } from './latency.js';
 import type { Logger } from './log.js';
 import { diff, patchesJson, type DiffMemo } from './patch.js';
-import { CLOSE, errorFrame, PROTOCOL_VERSION, type ErrorCode } from './protocol.js';
+import { CLOSE, errorFrame, PROTOCOL_VERSION, type ErrorCode, type Patch } from './protocol.js';
 import {
   CorruptSessionError,
   type LogRecord,
@@ -75,11 +75,10 @@ export interface SessionLimits {
   readonly pushDelayMs: number;
 }
 
-/** What a push sends the connections of one role: its event frames by seq, and its view change. */
+/** What a push sends the connections of one role: its frames, by seq (negative: with the patch). */
 interface RoleChange {
+  readonly patch: { readonly base: number; readonly patches: readonly Patch[] } | undefined;
   readonly frames: Map<number, string>;
-  /** The patch frame from the role's last pushed view (null: none; undefined: not made yet). */
-  patch?: { readonly base: number; readonly text: string } | null;
 }
 
 interface Waiter {
@@ -121,9 +120,16 @@ export function checkpointPhase(id: string, every: number): number {
   return h % every;
 }
 
-/** `{"type":"event",…}` with the role's events. */
-const eventFrameText = (seq: number, events: PackedEvents, role: Role): string =>
-  `{"type":"event","seq":${seq},"events":${eventsJson(events, role)}}`;
+/** `{"type":"event",…}` with the role's events, and the view patch when there is one. */
+function eventFrameText(
+  seq: number,
+  events: PackedEvents,
+  role: Role,
+  view?: { base: number; patches: string },
+): string {
+  const tail = view === undefined ? '' : `,"view":{"base":${view.base},"patches":${view.patches}}`;
+  return `{"type":"event","seq":${seq},"events":${eventsJson(events, role)}${tail}}`;
+}
 
 export class LiveSession {
   readonly id: string;
@@ -151,7 +157,7 @@ export class LiveSession {
   /** The last view pushed to each role that has peers, and its seq. */
   private readonly roleViews = new Map<Role, { seq: number; view: View }>();
   private readonly laggards = new Set<Peer>();
-  /** A push to every role (the views of those that acted, the frames of the others), due within `pushDelayMs`. */
+  /** A push to the roles that did not act, due within `pushDelayMs`. */
   private pushTimer: NodeJS.Timeout | undefined;
 
   private readonly store: SessionStore;
@@ -424,12 +430,10 @@ export class LiveSession {
   }
 
   /**
-   * The roles that issued the committed entries get the events they have not seen, then their
-   * acks, at once. Everything else (their view changes, and the other roles' frames) goes out
-   * within `pushDelayMs`, together with whatever else commits meanwhile: one message per
-   * connection for several commands, and one view diff per role. The diffs are most of a
-   * push's work; made in the ack's path, they put 5–10 ms on the p99 of every ack at 5,000
-   * actions/s.
+   * The roles that issued the committed entries get everything they have not seen, then their
+   * acks, at once. The other roles get theirs within `pushDelayMs`, together with whatever
+   * else commits meanwhile: one write per connection for several commands, and one view diff
+   * per role.
    */
   private publish(): void {
     const entries = this.unpublished;
@@ -441,7 +445,7 @@ export class LiveSession {
       roles = new Set();
       for (const e of entries) for (const w of e.waiters) roles.add(w.peer.role);
     }
-    this.push(roles, roles !== undefined);
+    this.push(roles);
     for (const e of entries) {
       for (const w of e.waiters) {
         if (this.peers.has(w.peer)) {
@@ -461,7 +465,7 @@ export class LiveSession {
     }
     if (roles !== undefined && this.pushTimer === undefined) {
       for (const p of this.peers) {
-        if (!p.lagging && (p.sentSeq < this.committed.seq || p.viewSeq < this.committed.seq)) {
+        if (!p.lagging && p.sentSeq < this.committed.seq) {
           this.pushTimer = setTimeout(() => this.pushAll(), delay);
           this.pushTimer.unref();
           break;
@@ -475,15 +479,14 @@ export class LiveSession {
   private pushAll(): void {
     clearTimeout(this.pushTimer);
     this.pushTimer = undefined;
-    this.push(undefined, false);
+    this.push(undefined);
   }
 
   /**
-   * Brings the connections of these roles (all when undefined) up to the committed state: an
-   * event frame for each command they have not seen, then, unless `eventsOnly`, their view's
-   * change (a patch from the view they hold, or the whole view).
+   * Brings the connections of these roles (all when undefined) up to the committed state:
+   * an event frame for each command they have not seen, the last with the view patch.
    */
-  private push(roles: ReadonlySet<Role> | undefined, eventsOnly: boolean): void {
+  private push(roles: ReadonlySet<Role> | undefined): void {
     const seq = this.committed.seq;
     // This push's only, dropped with it: the diffs of shared parts, and their values' JSON.
     const memo: DiffMemo = new Map();
@@ -491,7 +494,7 @@ export class LiveSession {
     const changes = new Map<Role, RoleChange>();
     for (const peer of this.peers) {
       if (peer.lagging || (roles !== undefined && !roles.has(peer.role))) continue;
-      if (peer.sentSeq >= seq && (eventsOnly || peer.viewSeq >= seq)) continue;
+      if (peer.sentSeq >= seq && peer.viewSeq >= seq) continue;
       const queued = peer.buffered();
       if (queued > this.limits.maxBufferedBytes) {
         this.drop(peer);
@@ -504,50 +507,45 @@ export class LiveSession {
       }
       let change = changes.get(peer.role);
       if (!change) {
-        change = { frames: new Map() };
+        change = this.roleChange(peer.role, memo);
         changes.set(peer.role, change);
       }
+      const patched = change.patch !== undefined && peer.viewSeq === change.patch.base;
       if (peer.sentSeq + 1 < this.tail.start) {
         this.sendEvents(peer, peer.sentSeq + 1, seq); // older than the tail: replayed
       } else {
         for (let s = peer.sentSeq + 1; s <= seq; s++) {
-          let text = change.frames.get(s);
+          const withPatch = patched && s === seq;
+          const key = withPatch ? -s : s;
+          let text = change.frames.get(key);
           if (text === undefined) {
-            text = eventFrameText(s, this.tail.get(s) ?? '', peer.role);
-            change.frames.set(s, text);
+            const events = this.tail.get(s) ?? '';
+            const view =
+              withPatch && change.patch
+                ? { base: change.patch.base, patches: patchesJson(change.patch.patches, texts) }
+                : undefined;
+            text = eventFrameText(s, events, peer.role, view);
+            change.frames.set(key, text);
           }
           peer.send(text);
         }
       }
       peer.sentSeq = seq;
-      if (eventsOnly || peer.viewSeq >= seq) continue;
-      if (change.patch === undefined) change.patch = this.patchFrame(peer.role, memo, texts);
-      if (change.patch !== null && peer.viewSeq === change.patch.base) {
-        peer.send(change.patch.text);
-        peer.viewSeq = seq;
-      } else this.sendView(peer);
+      if (patched) peer.viewSeq = seq;
+      else if (peer.viewSeq !== seq) this.sendView(peer);
     }
   }
 
-  /**
-   * The patch frame from the last view pushed to the role to its view now (null when there was
-   * none, or it is the view now); the view now becomes the role's last pushed.
-   */
-  private patchFrame(
-    role: Role,
-    memo: DiffMemo,
-    texts: Map<object, string>,
-  ): { base: number; text: string } | null {
+  /** A role's view now, and the patch from the last one it was sent (when there was one). */
+  private roleChange(role: Role, memo: DiffMemo): RoleChange {
     const seq = this.committed.seq;
     const before = this.roleViews.get(role);
-    if (before?.seq === seq) return null;
+    if (before?.seq === seq) return { patch: undefined, frames: new Map() };
     const after = viewFor(this.committed, role);
     this.roleViews.set(role, { seq, view: after });
-    if (!before) return null;
-    const patches = patchesJson(diff(before.view, after, memo), texts);
     return {
-      base: before.seq,
-      text: `{"type":"patch","seq":${seq},"base":${before.seq},"patches":${patches}}`,
+      patch: before ? { base: before.seq, patches: diff(before.view, after, memo) } : undefined,
+      frames: new Map(),
     };
   }
 

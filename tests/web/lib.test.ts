@@ -12,7 +12,6 @@ import { describeCommand, namesOf } from '../../web/src/decisions/describe.js';
 import { integerTicks, linearScale, linePath } from '../../web/src/lib/chart.js';
 import { closeReason, plainError, plainHttpError } from '../../web/src/lib/errors.js';
 import { turnDate } from '../../web/src/lib/format.js';
-import { canDecide, type Snapshot } from '../../web/src/session/live-session.js';
 import { phaseSpans, stageChanges, mainPhaseOf } from '../../web/src/lib/phases.js';
 import { doneThisTurn } from '../../web/src/lib/submitted.js';
 import { bundledScenario } from '../helpers/scenarios.js';
@@ -172,25 +171,5 @@ describe('decisions', () => {
         ['arl', ['Arland casts its vote']],
       ]),
     );
-  });
-});
-
-describe('canDecide', () => {
-  const base: Snapshot = {
-    connection: { kind: 'connected' },
-    viewSeq: 7,
-    ackSeq: 7,
-    feed: [],
-    options: { seq: 7, commands: [] },
-  };
-  it('offers decisions once the view shows our last command and the options are of that view', () => {
-    expect(canDecide(base)).toBe(true);
-    // Acknowledged at 8, its view change not in yet: the decisions on screen are stale.
-    expect(canDecide({ ...base, ackSeq: 8 })).toBe(false);
-    expect(canDecide({ ...base, options: { seq: 6, commands: [] } })).toBe(false);
-    expect(canDecide({ ...base, options: { seq: 8, commands: [] } })).toBe(false);
-    expect(canDecide({ ...base, connection: { kind: 'reconnecting', reason: 'x' } })).toBe(false);
-    const { options: _none, ...noOptions } = base;
-    expect(canDecide(noOptions)).toBe(false);
   });
 });

@@ -4,7 +4,7 @@
  */
 import type { CommandBody } from '../../../engine/commands/schema.js';
 import type { View } from '../../../engine/views.js';
-import { canDecide, type LiveSession, type Snapshot } from '../session/live-session.js';
+import type { LiveSession, Snapshot } from '../session/live-session.js';
 import { decisionGroups } from './catalog.js';
 import { DecisionCard } from './DecisionCard.js';
 import { describeCommand, namesOf } from './describe.js';
@@ -17,10 +17,10 @@ interface Props {
 }
 
 export function DecisionPanel({ live, snapshot, view }: Props) {
-  const { options } = snapshot;
+  const { options, viewSeq, connection } = snapshot;
   const names = namesOf(view);
   const { result, send } = useSender(live, (c: CommandBody) => describeCommand(c, names));
-  const ready = canDecide(snapshot);
+  const ready = options !== undefined && options.seq === viewSeq && connection.kind === 'connected';
   const groups = options ? decisionGroups(options.commands) : [];
   // Caveats in force on all the team's contingents (its reservations in the NAC).
   const standing = view.team?.caveats ?? [];

@@ -33,27 +33,12 @@ export interface Snapshot {
   readonly role?: Role;
   readonly view?: View;
   readonly viewSeq: number;
-  /**
-   * The seq of our last acknowledged command. Its view change comes after its ack (within the
-   * server's pushDelayMs), so the view shows what we did once `viewSeq` reaches it.
-   */
-  readonly ackSeq: number;
   readonly feed: readonly FeedEntry[];
   /** The legal commands, and the seq they are legal at (current when it equals `viewSeq`). */
   readonly options?: { readonly seq: number; readonly commands: readonly CommandBody[] };
   /** The last error the server sent that answered no command of ours, in plain words. */
   readonly notice?: string;
 }
-
-/**
- * Whether the page may offer decisions: it is connected, its view shows its own last command,
- * and it holds the legal commands of that view.
- */
-export const canDecide = ({ options, viewSeq, ackSeq, connection }: Snapshot): boolean =>
-  options !== undefined &&
-  options.seq === viewSeq &&
-  viewSeq >= ackSeq &&
-  connection.kind === 'connected';
 
 /** A command the server refused, in plain words. */
 export class RefusedError extends Error {
@@ -66,12 +51,7 @@ const OPTIONS_DEBOUNCE_MS = 120;
 
 export class LiveSession {
   private client: TtxClient | undefined;
-  private state: Snapshot = {
-    connection: { kind: 'connecting' },
-    viewSeq: -1,
-    ackSeq: -1,
-    feed: [],
-  };
+  private state: Snapshot = { connection: { kind: 'connecting' }, viewSeq: -1, feed: [] };
   private readonly listeners = new Set<(s: Snapshot) => void>();
   private optionsTimer: ReturnType<typeof setTimeout> | undefined;
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -140,8 +120,7 @@ export class LiveSession {
     if (!client)
       throw new RefusedError('The page is not connected yet. Wait a moment and try again.');
     try {
-      const ack = await client.send(command);
-      if (ack.seq > this.state.ackSeq) this.update({ ackSeq: ack.seq });
+      await client.send(command);
     } catch (err) {
       if (err instanceof CommandError) throw new RefusedError(plainError(err.code, err.message));
       throw err;

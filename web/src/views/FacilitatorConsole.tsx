@@ -10,7 +10,7 @@ import { describeCommand, namesOf } from '../decisions/describe.js';
 import { useSender } from '../decisions/use-sender.js';
 import { stageChanges } from '../lib/phases.js';
 import { doneThisTurn } from '../lib/submitted.js';
-import { canDecide, type LiveSession, type Snapshot } from '../session/live-session.js';
+import type { LiveSession, Snapshot } from '../session/live-session.js';
 import { AfterAction } from './facilitator/AfterAction.js';
 import { ExerciseControls } from './facilitator/ExerciseControls.js';
 import { FullState } from './facilitator/FullState.js';
@@ -27,8 +27,8 @@ interface Props {
 export function FacilitatorConsole({ live, snapshot, view, token }: Props) {
   const names = namesOf(view);
   const { result, busy, send } = useSender(live, (c) => describeCommand(c, names));
-  const { options } = snapshot;
-  const ready = canDecide(snapshot);
+  const { options, viewSeq, connection } = snapshot;
+  const ready = options !== undefined && options.seq === viewSeq && connection.kind === 'connected';
   const legal = options?.commands ?? [];
   const events = snapshot.feed.map((f) => f.event);
   const factorLabel = (id: string): string => view.scenario.factors[id]?.label ?? id;
