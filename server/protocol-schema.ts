@@ -7,7 +7,7 @@ import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { ClientFrame, PROTOCOL_VERSION, ServerMessage } from './protocol.js';
+import { ClientFrame, PROTOCOL_VERSION, ServerFrame } from './protocol.js';
 
 export const PROTOCOL_SCHEMA_PATH = fileURLToPath(
   new URL('../docs/protocol.schema.json', import.meta.url),
@@ -32,9 +32,15 @@ export function buildProtocolJsonSchema(): Record<string, unknown> {
       '`npm run protocol-schema`; do not edit. See docs/protocol.md.',
     $defs: {
       clientFrame: { description: 'A frame a client sends', ...toSchema(ClientFrame) },
+      serverFrame: { description: 'A frame the server sends', ...toSchema(ServerFrame) },
+      // ServerMessage in server/protocol.ts; spelled out here to refer to serverFrame, not
+      // repeat it.
       serverMessage: {
         description: 'A message the server sends: a frame, or several as an array',
-        ...toSchema(ServerMessage),
+        oneOf: [
+          { $ref: '#/$defs/serverFrame' },
+          { type: 'array', minItems: 2, items: { $ref: '#/$defs/serverFrame' } },
+        ],
       },
     },
     oneOf: [{ $ref: '#/$defs/clientFrame' }, { $ref: '#/$defs/serverMessage' }],
