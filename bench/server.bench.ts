@@ -33,7 +33,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { CommandBody } from '../engine/index.js';
-import { LoopDelay, type HealthLatency, type LatencySummary } from '../server/latency.js';
+import {
+  LoopDelay,
+  type GcSummary,
+  type HealthLatency,
+  type LatencySummary,
+} from '../server/latency.js';
 import type { CreateSessionResponse } from '../server/protocol.js';
 import { LoadClient } from './load-client.js';
 import { stealMeter, threadCpu } from './machine.js';
@@ -305,6 +310,11 @@ async function main(): Promise<void> {
     const f = (x: LatencySummary): string => `p50 ${x.p50}, p99 ${x.p99}, max ${x.max} ms`;
     console.log(
       `  server: acks from the session thread's receipt ${f(latency.sessionAcks)}; journal writes ${f(latency.journalWrites)} (${latency.journalWrites.count}); event-loop delay: session thread ${f(latency.sessionLoopDelay)}, main thread ${f(latency.mainLoopDelay)}`,
+    );
+    const g = (x: GcSummary): string =>
+      `${x.young.count} young (p50 ${x.young.p50}, max ${x.young.max} ms) and ${x.full.count} full (max ${x.full.max} ms)`;
+    console.log(
+      `  server threads busy (event-loop utilization, blocking writes included): session thread ${Math.round(latency.sessionLoopBusy * 100)}%, main thread ${Math.round(latency.mainLoopBusy * 100)}%; GC pauses: session thread ${g(latency.sessionGc)}, main thread ${g(latency.mainGc)}`,
     );
     console.log(
       `  load generator (this process, sharing the machine): ${((own.user + own.system) / 1e4 / elapsed).toFixed(0)}% of a core, event-loop delay ${f(ownDelay)}${stolen ? `; ${stolen}` : ''}`,

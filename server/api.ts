@@ -7,7 +7,7 @@ import type { SessionState } from '../engine/index.js';
 import { endedRecord, logText, reportText } from './after-action.js';
 import { ApiError, badRequest, parseJson } from './api-error.js';
 import type { Hub } from './hub.js';
-import type { LatencyMeter } from './latency.js';
+import type { GcPauses, LatencyMeter, LoopDelay } from './latency.js';
 import { RevokeRequest } from './protocol.js';
 import type { LiveSession } from './session.js';
 import type { SessionStore } from './store.js';
@@ -15,7 +15,8 @@ import type { ApiCall } from './thread-messages.js';
 
 /** What the session thread measures of itself (server/latency.ts). */
 export interface ThreadLatency {
-  readonly loop: LatencyMeter;
+  readonly loop: LoopDelay;
+  readonly gc: GcPauses;
   readonly journal: LatencyMeter;
   /** From a command's arrival on this thread to its ack. */
   readonly acks: LatencyMeter;
@@ -33,16 +34,18 @@ export class Api {
       case 'health': {
         const gc = (globalThis as { gc?: () => void }).gc;
         if (c.gc && gc) gc(); // only when node runs with --expose-gc
-        const { loop, journal, acks } = this.latency;
+        const { loop, gc: pauses, journal, acks } = this.latency;
         const health = {
           sessions: this.hub.sessions.size,
           quarantined: this.hub.quarantined.size,
           heapUsed: process.memoryUsage().heapUsed,
           loopDelay: loop.summary(),
+          loopBusy: loop.busy(),
+          gc: pauses.summary(),
           journalWrites: journal.summary(),
           acks: acks.summary(),
         };
-        if (c.reset) for (const meter of [loop, journal, acks]) meter.reset();
+        if (c.reset) for (const meter of [loop, pauses, journal, acks]) meter.reset();
         return health;
       }
       case 'scenarios':

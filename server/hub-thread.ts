@@ -8,7 +8,7 @@ import { Api } from './api.js';
 import { FileStore } from './file-store.js';
 import { ApiError } from './api-error.js';
 import { Hub } from './hub.js';
-import { Durations, LoopDelay } from './latency.js';
+import { Durations, GcPauses, LoopDelay } from './latency.js';
 import { loggerTo, plain } from './log.js';
 import { RemotePeers } from './remote-peers.js';
 import type { FromHub, HubThreadData, ToHub } from './thread-messages.js';
@@ -50,7 +50,7 @@ async function main(): Promise<void> {
     post({ t: 'failed', message: e.message, ...(e.code ? { code: e.code } : {}) });
     return;
   }
-  const api = new Api(hub, store, { loop: new LoopDelay(), journal, acks });
+  const api = new Api(hub, store, { loop: new LoopDelay(), gc: new GcPauses(), journal, acks });
   const peers = new RemotePeers(hub, (batch) => post({ t: 'out', ...batch }));
   // Lagging peers catch up as the main thread reports their backlogs draining (see setBuffered).
   port.on('message', (m: ToHub) => {

@@ -1,12 +1,18 @@
 /**
  * Latency figures for `/healthz`: how late each thread's event loop ran (a stall there delays
- * every frame and ack of the thread), and how long the journal's durable writes took (every
- * ack waits for one). They cover the time since the server started, or since the last
- * `/healthz?reset`, so that a benchmark or a monitor can read them per interval.
+ * every frame and ack of the thread) and how much of the time it was busy, how long each
+ * thread's garbage collector paused it, how long the journal's durable writes took (every ack
+ * waits for one), and how long acks took on the session thread. They cover the time since the
+ * server started, or since the last `/healthz?reset`, so that a benchmark or a monitor can
+ * read them per interval.
  */
 import {
+  constants,
   createHistogram,
   monitorEventLoopDelay,
+  performance,
+  PerformanceObserver,
+  type EventLoopUtilization,
   type IntervalHistogram,
   type RecordableHistogram,
 } from 'node:perf_hooks';
@@ -19,10 +25,23 @@ export interface LatencySummary {
   readonly max: number;
 }
 
+/** A thread's garbage-collection pauses, in ms. */
+export interface GcSummary {
+  /** Scavenges of the young generation. */
+  readonly young: LatencySummary;
+  /** The full collector's pauses on the thread: its final (mark-compact) pause and its incremental marking steps. */
+  readonly full: LatencySummary;
+}
+
 /** `/healthz`'s `latency`. */
 export interface HealthLatency {
   readonly mainLoopDelay: LatencySummary;
   readonly sessionLoopDelay: LatencySummary;
+  /** The share of the time each thread's event loop was busy (0–1): its event-loop utilization. */
+  readonly mainLoopBusy: number;
+  readonly sessionLoopBusy: number;
+  readonly mainGc: GcSummary;
+  readonly sessionGc: GcSummary;
   readonly journalWrites: LatencySummary;
   readonly sessionAcks: LatencySummary;
 }
@@ -46,9 +65,14 @@ function summarize(h: IntervalHistogram | RecordableHistogram, offsetNs = 0): La
 
 const RESOLUTION_MS = 10;
 
-/** How late this thread's event loop runs, sampled every 10 ms. */
+/**
+ * How late this thread's event loop runs, sampled every 10 ms, and how much of the time it is
+ * busy. Busy counts what the CPU share does not: a thread blocked in a system call (the
+ * journal's durable write) is busy, and commands wait behind it as behind work.
+ */
 export class LoopDelay implements LatencyMeter {
   private readonly h = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  private since: EventLoopUtilization = performance.eventLoopUtilization();
 
   constructor() {
     this.h.enable();
@@ -59,8 +83,14 @@ export class LoopDelay implements LatencyMeter {
     return summarize(this.h, RESOLUTION_MS * 1e6);
   }
 
+  /** The share of the time the loop was busy (0–1, to 0.01). */
+  busy(): number {
+    return Math.round(performance.eventLoopUtilization(this.since).utilization * 100) / 100;
+  }
+
   reset(): void {
     this.h.reset();
+    this.since = performance.eventLoopUtilization();
   }
 
   stop(): void {
@@ -82,5 +112,45 @@ export class Durations implements LatencyMeter {
 
   reset(): void {
     this.h.reset();
+  }
+}
+
+/**
+ * This thread's garbage-collection pauses, as V8 reports them. A pause stops the thread's
+ * event loop: on the session thread, every command that arrives meanwhile waits it out.
+ */
+export class GcPauses {
+  private readonly young = new Durations();
+  private readonly full = new Durations();
+  private readonly observer = new PerformanceObserver((list) => {
+    for (const entry of list.getEntries()) {
+      // Node puts the kind of collection in `detail` (its typings leave it out).
+      const { detail } = entry as { detail?: { kind?: number } };
+      const kind = detail?.kind;
+      if (kind === constants.NODE_PERFORMANCE_GC_MINOR) this.young.record(entry.duration);
+      else if (
+        kind === constants.NODE_PERFORMANCE_GC_MAJOR ||
+        kind === constants.NODE_PERFORMANCE_GC_INCREMENTAL
+      ) {
+        this.full.record(entry.duration);
+      }
+    }
+  });
+
+  constructor() {
+    this.observer.observe({ entryTypes: ['gc'] });
+  }
+
+  summary(): GcSummary {
+    return { young: this.young.summary(), full: this.full.summary() };
+  }
+
+  reset(): void {
+    this.young.reset();
+    this.full.reset();
+  }
+
+  stop(): void {
+    this.observer.disconnect();
   }
 }

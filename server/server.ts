@@ -22,7 +22,13 @@ import { ApiError, badRequest, parseJson } from './api-error.js';
 import { Connection } from './connection.js';
 import { claimDataDir } from './dir-lock.js';
 import { HubLink } from './hub-link.js';
-import { LoopDelay, type HealthLatency, type LatencySummary } from './latency.js';
+import {
+  GcPauses,
+  LoopDelay,
+  type GcSummary,
+  type HealthLatency,
+  type LatencySummary,
+} from './latency.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { silentLogger, type Logger } from './log.js';
 import { CLOSE, CreateSessionRequest, type CreateSessionResponse } from './protocol.js';
@@ -80,6 +86,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const started = Date.now();
   const mainLoop = new LoopDelay();
+  const mainGc = new GcPauses();
   const webRoot = options.webRoot ?? DEFAULT_WEB_ROOT;
   let wsUrl = '';
 
@@ -122,6 +129,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         quarantined: number;
         heapUsed: number;
         loopDelay: LatencySummary;
+        loopBusy: number;
+        gc: GcSummary;
         journalWrites: LatencySummary;
         acks: LatencySummary;
       }>({ op: 'health', gc, reset });
@@ -129,7 +138,12 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       if (gc && collect) collect(); // only when node runs with --expose-gc
       const mem = process.memoryUsage();
       const mainLoopDelay = mainLoop.summary();
-      if (reset) mainLoop.reset();
+      const mainLoopBusy = mainLoop.busy();
+      const mainGcPauses = mainGc.summary();
+      if (reset) {
+        mainLoop.reset();
+        mainGc.reset();
+      }
       return send(res, 200, {
         status: 'ok',
         sessions: hub.sessions,
@@ -142,6 +156,10 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         latency: {
           mainLoopDelay,
           sessionLoopDelay: hub.loopDelay,
+          mainLoopBusy,
+          sessionLoopBusy: hub.loopBusy,
+          mainGc: mainGcPauses,
+          sessionGc: hub.gc,
           journalWrites: hub.journalWrites,
           sessionAcks: hub.acks,
         } satisfies HealthLatency,
@@ -284,6 +302,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
         clearInterval(heartbeat);
         clearInterval(backlogs);
         mainLoop.stop();
+        mainGc.stop();
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
         await link.shutdown();
         for (const c of [...connections]) c.close(1001, 'server shutting down');

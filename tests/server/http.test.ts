@@ -49,6 +49,13 @@ describe('HTTP', () => {
       expect(loop.p50).toBeLessThanOrEqual(loop.p99);
       expect(loop.p99).toBeLessThanOrEqual(loop.max);
     }
+    for (const busy of [l.mainLoopBusy, l.sessionLoopBusy]) {
+      expect(busy).toBeGreaterThanOrEqual(0);
+      expect(busy).toBeLessThanOrEqual(1);
+    }
+    for (const gc of [l.mainGc, l.sessionGc]) {
+      for (const pauses of [gc.young, gc.full]) expect(pauses.p50).toBeLessThanOrEqual(pauses.max);
+    }
     const after = await latency();
     expect([after.journalWrites.count, after.sessionAcks.count]).toEqual([0, 0]); // reset
     // Both threads' loops are sampled every 10 ms, and start over at a reset.
@@ -59,6 +66,21 @@ describe('HTTP', () => {
       expect(before[k].count).toBeGreaterThanOrEqual(10);
       expect(since[k].count).toBeLessThan(before[k].count);
     }
+  });
+
+  it("GET /healthz: a thread's busy share covers the time since the last ?reset", async () => {
+    const busy = async (query = ''): Promise<number> =>
+      (await api<{ latency: HealthLatency }>(t.server.url, `/healthz${query}`)).body.latency
+        .mainLoopBusy;
+    await busy('?reset');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const idle = await busy('?reset');
+    // The test server's network thread is this one: hold it for 300 ms.
+    for (const until = performance.now() + 300; performance.now() < until;);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    const held = await busy();
+    expect(idle).toBeLessThan(0.5);
+    expect(held).toBeGreaterThan(0.5);
   });
 
   it('GET /api/scenarios lists the bundled scenarios with their teams', async () => {
