@@ -311,10 +311,10 @@ async function main(): Promise<void> {
     console.log(
       `  server: acks from the session thread's receipt ${f(latency.sessionAcks)}; journal writes ${f(latency.journalWrites)} (${latency.journalWrites.count}); event-loop delay: session thread ${f(latency.sessionLoopDelay)}, main thread ${f(latency.mainLoopDelay)}`,
     );
-    const g = (x: GcSummary): string =>
+    const pauses = (x: GcSummary): string =>
       `${x.young.count} young (p50 ${x.young.p50}, max ${x.young.max} ms) and ${x.full.count} full (max ${x.full.max} ms)`;
     console.log(
-      `  server threads busy (event-loop utilization, blocking writes included): session thread ${Math.round(latency.sessionLoopBusy * 100)}%, main thread ${Math.round(latency.mainLoopBusy * 100)}%; GC pauses: session thread ${g(latency.sessionGc)}, main thread ${g(latency.mainGc)}`,
+      `  server threads busy (event-loop utilization, blocking writes included): session thread ${Math.round(latency.sessionLoopBusy * 100)}%, main thread ${Math.round(latency.mainLoopBusy * 100)}%; GC pauses: session thread ${pauses(latency.sessionGc)}, main thread ${pauses(latency.mainGc)}`,
     );
     console.log(
       `  load generator (this process, sharing the machine): ${((own.user + own.system) / 1e4 / elapsed).toFixed(0)}% of a core, event-loop delay ${f(ownDelay)}${stolen ? `; ${stolen}` : ''}`,

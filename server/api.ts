@@ -7,7 +7,7 @@ import type { SessionState } from '../engine/index.js';
 import { endedRecord, logText, reportText } from './after-action.js';
 import { ApiError, badRequest, parseJson } from './api-error.js';
 import type { Hub } from './hub.js';
-import type { GcPauses, LatencyMeter, LoopDelay } from './latency.js';
+import type { GcPauses, GcSummary, LatencyMeter, LatencySummary, LoopDelay } from './latency.js';
 import { RevokeRequest } from './protocol.js';
 import type { LiveSession } from './session.js';
 import type { SessionStore } from './store.js';
@@ -20,6 +20,18 @@ export interface ThreadLatency {
   readonly journal: LatencyMeter;
   /** From a command's arrival on this thread to its ack. */
   readonly acks: LatencyMeter;
+}
+
+/** The session thread's part of `/healthz` (the main thread adds its own). */
+export interface HubHealth {
+  readonly sessions: number;
+  readonly quarantined: number;
+  readonly heapUsed: number;
+  readonly loopDelay: LatencySummary;
+  readonly loopBusy: number;
+  readonly gc: GcSummary;
+  readonly journalWrites: LatencySummary;
+  readonly acks: LatencySummary;
 }
 
 export class Api {
@@ -35,7 +47,7 @@ export class Api {
         const gc = (globalThis as { gc?: () => void }).gc;
         if (c.gc && gc) gc(); // only when node runs with --expose-gc
         const { loop, gc: pauses, journal, acks } = this.latency;
-        const health = {
+        const health: HubHealth = {
           sessions: this.hub.sessions.size,
           quarantined: this.hub.quarantined.size,
           heapUsed: process.memoryUsage().heapUsed,

@@ -29,7 +29,7 @@ export interface LatencySummary {
 export interface GcSummary {
   /** Scavenges of the young generation. */
   readonly young: LatencySummary;
-  /** The full collector's pauses on the thread: its final (mark-compact) pause and its incremental marking steps. */
+  /** The full collector's pauses: its final (mark-compact) pause and incremental marking steps. */
   readonly full: LatencySummary;
 }
 

@@ -22,13 +22,8 @@ import { ApiError, badRequest, parseJson } from './api-error.js';
 import { Connection } from './connection.js';
 import { claimDataDir } from './dir-lock.js';
 import { HubLink } from './hub-link.js';
-import {
-  GcPauses,
-  LoopDelay,
-  type GcSummary,
-  type HealthLatency,
-  type LatencySummary,
-} from './latency.js';
+import type { HubHealth } from './api.js';
+import { GcPauses, LoopDelay, type HealthLatency } from './latency.js';
 import { DEFAULT_LIMITS, type Limits } from './limits.js';
 import { silentLogger, type Logger } from './log.js';
 import { CLOSE, CreateSessionRequest, type CreateSessionResponse } from './protocol.js';
@@ -124,16 +119,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       allow('GET');
       const gc = url.searchParams.has('gc');
       const reset = url.searchParams.has('reset');
-      const hub = await link.call<{
-        sessions: number;
-        quarantined: number;
-        heapUsed: number;
-        loopDelay: LatencySummary;
-        loopBusy: number;
-        gc: GcSummary;
-        journalWrites: LatencySummary;
-        acks: LatencySummary;
-      }>({ op: 'health', gc, reset });
+      const hub = await link.call<HubHealth>({ op: 'health', gc, reset });
       const collect = (globalThis as { gc?: () => void }).gc;
       if (gc && collect) collect(); // only when node runs with --expose-gc
       const mem = process.memoryUsage();
