@@ -9,6 +9,7 @@
  * Frames in each direction are gathered over a turn of the event loop and cross in one
  * message. Calls of the HTTP API are answered by number.
  */
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { WORKER_BOOT, workerBoot } from '../src/run/worker-module.js';
 import { ApiError } from './api-error.js';
@@ -65,6 +66,11 @@ export class HubLink {
     onFailure: (err: Error) => void,
   ): Promise<HubLink> {
     const boot = workerBoot(import.meta.url, './hub-thread.ts', './hub-thread.mjs');
+    // V8 reads it as it creates the thread's heap. V8 flags are the process's (a worker takes
+    // none of its own): threads started later begin as large, which costs nothing until used.
+    if (limits.sessionHeapStartMb > 0) {
+      setFlagsFromString(`--initial-old-space-size=${limits.sessionHeapStartMb}`);
+    }
     const worker = new Worker(WORKER_BOOT, {
       eval: true,
       // A profile of the server (--cpu-prof) profiles this thread too.

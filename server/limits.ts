@@ -43,6 +43,13 @@ export interface Limits {
    * commands' frames go with their acks at once). 0: every frame at once.
    */
   readonly pushDelayMs: number;
+  /**
+   * The old generation of the session thread's heap starts this large (MB; 0: V8's default).
+   * V8 starts it small and grows it one full collection at a time as the sessions' state builds
+   * up: under load, a 6–20 ms pause of the thread every few seconds. The memory is used only
+   * as the heap fills; a forced or idle collection still gives back what is garbage.
+   */
+  readonly sessionHeapStartMb: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
@@ -64,4 +71,5 @@ export const DEFAULT_LIMITS: Limits = {
   eventTail: 1024,
   checkpointEvery: 1024,
   pushDelayMs: 50,
+  sessionHeapStartMb: 128,
 };
