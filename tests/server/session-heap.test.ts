@@ -5,6 +5,7 @@
  * a thread that keeps 80 MB, and counts that thread's full collections.
  */
 import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { tempDir } from './helpers.js';
 
@@ -37,6 +38,7 @@ function fullCollections(startMb: number): number {
     ['--import', 'tsx', '--input-type=module', '-e', script(startMb, dir)],
     { encoding: 'utf8', timeout: 60_000 },
   );
+  rmSync(dir, { recursive: true, force: true });
   if (r.status !== 0) throw new Error(`the child failed: ${r.stderr}`);
   return (JSON.parse(r.stdout.trim().split('\n').at(-1) ?? '{}') as { full: number }).full;
 }
