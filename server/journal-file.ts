@@ -3,8 +3,10 @@
  *
  *   {"s":"<session id>","r":<the record, the very JSON of its line in the session's log>}
  *
- * and reading them back. Only the last line of a file can be torn (its write was cut off, so
- * nothing in it was acknowledged): it is dropped. A damaged line anywhere else may have held
+ * and reading them back. A file's records end at its first zero byte (the journal writes them
+ * over zeros written ahead; JSON text holds none): what follows is zeros, or part of the last
+ * write, cut off. Only the last line can be torn (its write was cut off, so nothing in it was
+ * acknowledged): it is dropped. A damaged line anywhere else may have held
  * an acknowledged record, so the session it names (or, if it names none, every session of that
  * file) is marked damaged rather than silently replayed without it.
  */
@@ -82,6 +84,8 @@ export async function scanJournals(dir: string): Promise<JournalScan> {
       throw err;
     }
     files.push(path);
+    const end = text.indexOf('\0');
+    if (end >= 0) text = text.slice(0, end);
     const complete = text.endsWith('\n');
     const lines = text.split('\n');
     if (complete) lines.pop();

@@ -4,7 +4,8 @@
  *
  * Where the platform has O_DSYNC, a write to a file opened with it returns only once its data
  * is on stable storage (one system call instead of write + fdatasync); elsewhere the caller
- * follows the write with {@link datasync} ({@link appendDurably} does it itself).
+ * follows the write with {@link datasync} ({@link writeDurably} and {@link writeZeros} do it
+ * themselves).
  */
 import {
   close,
@@ -25,10 +26,12 @@ export function openFile(path: string, flags: number | string): Promise<number> 
   );
 }
 
-export function writeAll(fd: number, buf: Buffer): Promise<void> {
+/** Writes all of `buf` at `position`, or at the end of a file opened for appending (null). */
+export function writeAll(fd: number, buf: Buffer, position: number | null = null): Promise<void> {
   return new Promise((resolve, reject) => {
     const from = (offset: number): void => {
-      write(fd, buf, offset, buf.length - offset, null, (err, written) => {
+      const at = position === null ? null : position + offset;
+      write(fd, buf, offset, buf.length - offset, at, (err, written) => {
         if (err) reject(err);
         else if (offset + written < buf.length) from(offset + written);
         else resolve();
@@ -39,24 +42,33 @@ export function writeAll(fd: number, buf: Buffer): Promise<void> {
 }
 
 /**
- * Writes all of `buf` to a file opened for appending, and makes it durable (the file has
- * O_DSYNC where the platform has it; elsewhere an fdatasync follows), on this thread. The
- * journal's writes take 0.2–0.3 ms of the disk here; through libuv's thread pool their
- * callbacks came back 0.5–3 ms after the write began at the median, and 7–30 ms at p99, under
- * bench:server's load (the pool thread, and then this one, waited for a core). Everything this
- * thread has to send waits for the write anyway. Settles at once; a promise all the same, so
- * that tests can hold a write open.
+ * Writes all of `buf` at `position` and makes it durable (the file has O_DSYNC where the
+ * platform has it; elsewhere an fdatasync follows), on this thread. The journal's writes take
+ * 0.2–0.3 ms of the disk here; through libuv's thread pool their callbacks came back 0.5–3 ms
+ * after the write began at the median, and 7–30 ms at p99, under bench:server's load (the pool
+ * thread, and then this one, waited for a core). Everything this thread has to send waits for
+ * the write anyway. Settles at once; a promise all the same, so that tests can hold a write
+ * open.
  */
-export function appendDurably(fd: number, buf: Buffer): Promise<void> {
+export function writeDurably(fd: number, buf: Buffer, position: number): Promise<void> {
   try {
     for (let offset = 0; offset < buf.length;) {
-      offset += writeSync(fd, buf, offset, buf.length - offset);
+      offset += writeSync(fd, buf, offset, buf.length - offset, position + offset);
     }
     if (DSYNC === undefined) fdatasyncSync(fd);
     return Promise.resolve();
   } catch (err) {
     return Promise.reject(err instanceof Error ? err : new Error(String(err)));
   }
+}
+
+/**
+ * Writes `length` zero bytes at `position`, durably, through libuv's thread pool (the file is
+ * O_DSYNC where the platform has it).
+ */
+export async function writeZeros(fd: number, position: number, length: number): Promise<void> {
+  await writeAll(fd, Buffer.alloc(length), position);
+  if (DSYNC === undefined) await datasync(fd);
 }
 
 export function datasync(fd: number): Promise<void> {

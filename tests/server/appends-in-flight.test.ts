@@ -25,14 +25,14 @@ vi.mock(import('../../server/raw-fs.js'), async (importOriginal) => {
   const real = await importOriginal();
   return {
     ...real,
-    appendDurably: (fd: number, buf: Buffer): Promise<void> =>
+    writeDurably: (fd: number, buf: Buffer, position: number): Promise<void> =>
       writes.hold
         ? new Promise((resolve, reject) => {
             writes.held.push({
-              settle: (err) => (err ? reject(err) : resolve(real.appendDurably(fd, buf))),
+              settle: (err) => (err ? reject(err) : resolve(real.writeDurably(fd, buf, position))),
             });
           })
-        : real.appendDurably(fd, buf),
+        : real.writeDurably(fd, buf, position),
   };
 });
 

@@ -10,15 +10,17 @@
 import { fc, test } from '@fast-check/vitest';
 import { spawnSync } from 'node:child_process';
 import {
-  appendFileSync,
+  closeSync,
   cpSync,
   existsSync,
+  openSync,
   readdirSync,
   readFileSync,
   rmSync,
   statSync,
   truncateSync,
   writeFileSync,
+  writeSync,
 } from 'node:fs';
 import { join as joinPath } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -97,6 +99,23 @@ const journalFiles = (dir: string): string[] =>
 const headerBytes = (dir: string, id: string): number =>
   readFileSync(logOf(dir, id), 'utf8').indexOf('\n') + 1;
 
+/** A journal file's records: its text up to the zeros written ahead of them. */
+function walText(path: string): string {
+  const text = readFileSync(path, 'utf8');
+  const end = text.indexOf('\0');
+  return end < 0 ? text : text.slice(0, end);
+}
+
+/** Writes `bytes` into a journal file `gap` bytes past the end of its records, over its zeros. */
+function writePastRecords(path: string, bytes: string, gap = 0): void {
+  const fd = openSync(path, 'r+');
+  try {
+    writeSync(fd, bytes, Buffer.byteLength(walText(path)) + gap);
+  } finally {
+    closeSync(fd);
+  }
+}
+
 async function seqs(store: FileStore, id: string): Promise<number[]> {
   const s = await store.load(id);
   for (const r of s.records) expect(r).toEqual(rec(r.seq));
@@ -119,10 +138,14 @@ describe('group commit', () => {
     expect(writes.map((w) => w.appends)).toEqual([50, 25, 25]);
 
     // The journal names each line's session and holds the log's very line.
-    const lines = readFileSync(joinPath(dir, 'journal', '1.wal'), 'utf8')
-      .trimEnd()
-      .split('\n');
+    const wal = joinPath(dir, 'journal', '1.wal');
+    const lines = walText(wal).trimEnd().split('\n');
     expect(lines).toHaveLength(100);
+    // Written over zeros written ahead of them (1 MiB at first), which the file still ends with.
+    const records = Buffer.byteLength(walText(wal));
+    const file = readFileSync(wal);
+    expect(file.length).toBeGreaterThanOrEqual(1 << 20);
+    expect(file.subarray(records).every((b) => b === 0)).toBe(true);
     expect(lines[0]).toBe(`{"s":"session-00","r":${JSON.stringify(rec(1))}}`);
     for (const id of ids) expect(await seqs(store, id)).toEqual([1, 2]);
 
@@ -145,15 +168,21 @@ describe('group commit', () => {
 });
 
 describe('recovery', () => {
-  it('drops a torn last journal line, whole or cut', async () => {
+  it('drops a torn last journal line, whole or cut, and what follows the first zero byte', async () => {
     const { dir, store, ids } = await fresh(2);
     await play(store, ids, 1, 5);
-    for (const torn of [
-      `{"s":"session-00","r":{"seq":6,"command":{"by":"fac`,
-      `{"s":"session-01","r":${JSON.stringify(rec(6))}}`, // complete, but its newline never made it
-    ]) {
+    const line6 = `{"s":"session-01","r":${JSON.stringify(rec(6))}}\n`;
+    for (const [torn, beyond] of [
+      [`{"s":"session-00","r":{"seq":6,"command":{"by":"fac`, ''],
+      [line6.trimEnd(), ''], // complete, but its newline never made it
+      // The disk kept a later part of the last write but not the part before it.
+      ['', line6.slice(100)],
+      [line6.slice(0, 50), line6.slice(100)],
+    ] as const) {
       const copy = crashCopy(dir);
-      appendFileSync(joinPath(copy, 'journal', '1.wal'), torn);
+      const wal = joinPath(copy, 'journal', '1.wal');
+      writePastRecords(wal, torn);
+      if (beyond !== '') writePastRecords(wal, beyond, 100);
       for (const id of ids) truncateSync(logOf(copy, id), headerBytes(copy, id));
       const again = await open(copy);
       for (const id of ids) expect(await seqs(again, id)).toEqual(upTo(5));
