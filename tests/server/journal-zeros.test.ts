@@ -69,9 +69,12 @@ describe('zeros ahead of the journal records', () => {
             batch.map(({ session, pad }) => {
               const id = SESSIONS[session] ?? '';
               const seq = (seqs[session] = (seqs[session] ?? 0) + 1);
-              const line = journalLine(id, record(seq, pad));
+              const rec = record(seq, pad);
+              const line = journalLine(id, rec);
               written.push(line);
-              bySession.set(id, [...(bySession.get(id) ?? []), record(seq, pad)]);
+              const lines = bySession.get(id) ?? [];
+              lines.push(rec);
+              bySession.set(id, lines);
               return journal.append({ id, lines: '', journal: line });
             }),
           );
