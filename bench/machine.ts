@@ -22,14 +22,22 @@ function read(): CpuTimes | undefined {
   }
 }
 
-/** Starts measuring; the function returned describes the steal since, e.g. "host steal 4 %". */
-export function stealMeter(): () => string {
+/** Starts measuring; the function returned gives the share of CPU time stolen since (%). */
+export function stealShareMeter(): () => number | undefined {
   const from = read();
   return () => {
     const to = read();
-    if (!from || !to || to.total <= from.total) return '';
-    const share = (100 * (to.steal - from.steal)) / (to.total - from.total);
-    return `host steal ${share.toFixed(0)} % of CPU time`;
+    if (!from || !to || to.total <= from.total) return undefined;
+    return (100 * (to.steal - from.steal)) / (to.total - from.total);
+  };
+}
+
+/** Starts measuring; the function returned describes the steal since, e.g. "host steal 4 %". */
+export function stealMeter(): () => string {
+  const share = stealShareMeter();
+  return () => {
+    const percent = share();
+    return percent === undefined ? '' : `host steal ${percent.toFixed(0)} % of CPU time`;
   };
 }
 

@@ -1,6 +1,6 @@
 /**
  * Server benchmark (`npm run bench:server [-- --seconds N --sessions N --idle N --rate N
- *   --phases closed,shared,staggered]`).
+ *   --phases closed,shared,staggered --repeat N]`).
  *
  * Starts `ttx serve` as a child process on loopback with a fresh data directory (durability
  * on: every command is fsync'd before its ack), then:
@@ -19,7 +19,10 @@
  *    thread from the load itself.
  *
  * `--phases` runs only the load phases named (all three by default): comparing two builds on
- * one phase, many times over, tells more on a machine whose steal comes and goes.
+ * one phase, many times over, tells more on a machine whose steal comes and goes. `--repeat N`
+ * makes the whole measurement N times, each on a fresh server, and ends with each phase's
+ * figures run by run with the steal over each, and their medians (of the calm runs too): one
+ * 10 s p99 on this shared machine says little.
  *
  * The clients are bare WebSockets that read only their acks (bench/load-client.ts), so that the
  * load generator, on the same two cores, takes as little from the server as it can.
@@ -27,7 +30,7 @@
  * The scenario is the tutorial with a 500-turn clock (uploaded, so it goes through the
  * loader), so that lobbying stays legal for the whole run.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +44,7 @@ import {
 } from '../server/latency.js';
 import type { CreateSessionResponse } from '../server/protocol.js';
 import { LoadClient } from './load-client.js';
-import { stealMeter, threadCpu } from './machine.js';
+import { stealShareMeter, threadCpu } from './machine.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => {
@@ -52,6 +55,13 @@ const SECONDS = opt('seconds', 10);
 const SESSIONS = opt('sessions', 50);
 const IDLE = opt('idle', 1000);
 const RATE = opt('rate', 5000);
+const REPEAT = opt('repeat', 1);
+if (!Number.isInteger(REPEAT) || REPEAT < 1) {
+  console.error(
+    `--repeat: a whole number of runs, 1 or more (got '${args[args.indexOf('--repeat') + 1]}')`,
+  );
+  process.exit(2);
+}
 const PHASES = ['closed', 'shared', 'staggered'] as const;
 const phasesArg = args.indexOf('--phases');
 const phases = phasesArg >= 0 ? (args[phasesArg + 1] ?? '').split(',') : [...PHASES];
@@ -70,43 +80,85 @@ const TARGET: Record<(typeof TEAMS)[number], string> = {
   cas: 'arl',
 };
 
-const dataDir = mkdtempSync(join(tmpdir(), 'ttx-bench-'));
-const child = spawn(
-  process.execPath,
-  [
-    '--expose-gc',
-    ...(args.includes('--prof') ? ['--cpu-prof', `--cpu-prof-dir=${tmpdir()}/ttx-prof`] : []),
-    'bin/ttx.js',
-    'serve',
-    '--port',
-    '0',
-    '--data',
-    dataDir,
-    '--log-level',
-    'warn',
-    '--log-format',
-    'json',
-  ],
-  { stdio: ['ignore', 'pipe', 'inherit'] },
-);
-let out = '';
-child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-const cleanup = (): void => {
-  if (child.exitCode === null) child.kill('SIGTERM');
-  rmSync(dataDir, { recursive: true, force: true });
-};
-process.on('exit', cleanup);
+/** A `ttx serve` child process on a fresh data directory (removed when it stops). */
+interface ServerProcess {
+  readonly url: string;
+  readonly dataDir: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+/** The server of the run in progress, stopped if this process exits meanwhile. */
+let current: ChildProcess | undefined;
+process.on('exit', () => current?.kill('SIGTERM'));
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
-async function main(): Promise<void> {
+async function startServerProcess(): Promise<ServerProcess> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'ttx-bench-'));
+  const child = spawn(
+    process.execPath,
+    [
+      '--expose-gc',
+      ...(args.includes('--prof') ? ['--cpu-prof', `--cpu-prof-dir=${tmpdir()}/ttx-prof`] : []),
+      'bin/ttx.js',
+      'serve',
+      '--port',
+      '0',
+      '--data',
+      dataDir,
+      '--log-level',
+      'warn',
+      '--log-format',
+      'json',
+    ],
+    { stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  current = child;
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null) {
+      const exited = new Promise((resolve) => child.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    current = undefined;
+    rmSync(dataDir, { recursive: true, force: true });
+  };
   const started = Date.now();
   while (!/listening on (http:\/\/\S+)/.test(out)) {
-    if (Date.now() - started > 30_000 || child.exitCode !== null)
+    if (Date.now() - started > 30_000 || child.exitCode !== null) {
+      await stop();
       throw new Error(`no server:\n${out}`);
+    }
     await sleep(20);
   }
   const url = /listening on (http:\/\/\S+)/.exec(out)?.[1] ?? '';
+  return { url, dataDir, pid: child.pid ?? 0, stop };
+}
+
+/** What the summary of repeated runs shows of a phase. */
+interface PhaseFigures {
+  readonly phase: (typeof PHASES)[number];
+  readonly actionsPerSecond: number;
+  readonly p99: number;
+  /** Host steal over the phase, in per cent (undefined where it cannot be read). */
+  readonly steal: number | undefined;
+}
+
+/** One whole measurement on a fresh server: idle sessions, then the load phases. */
+async function measure(): Promise<PhaseFigures[]> {
+  const server = await startServerProcess();
+  try {
+    return await measureOn(server);
+  } finally {
+    await server.stop();
+  }
+}
+
+async function measureOn({ url, dataDir, pid }: ServerProcess): Promise<PhaseFigures[]> {
+  const figures: PhaseFigures[] = [];
   const post = async (body: unknown): Promise<CreateSessionResponse> => {
     const r = await fetch(`${url}/api/sessions`, {
       method: 'POST',
@@ -182,6 +234,7 @@ async function main(): Promise<void> {
    * exercises would. A session whose previous round is not done skips its tick (counted).
    */
   const phase = async (
+    name: (typeof PHASES)[number],
     label: string,
     tick: { ms: number; staggered: boolean } | undefined,
   ): Promise<void> => {
@@ -263,30 +316,36 @@ async function main(): Promise<void> {
     }
     await sleep(WARMUP_MS);
     const cpu0 = (await health('reset')).cpuMicros;
-    const threads0 = threadCpu(child.pid ?? 0);
+    const threads0 = threadCpu(pid);
     const own0 = process.cpuUsage();
     const ownLoop = new LoopDelay(); // a late load generator reads its acks late too
-    const steal = stealMeter();
+    const steal = stealShareMeter();
     measuring = true;
     const t0 = performance.now();
     await sleep(SECONDS * 1000);
     measuring = false;
     const elapsed = (performance.now() - t0) / 1000;
     const { cpuMicros: cpu1, latency } = await health('');
-    const threads1 = threadCpu(child.pid ?? 0);
+    const threads1 = threadCpu(pid);
     const own = process.cpuUsage(own0);
     const ownDelay = ownLoop.summary();
     ownLoop.stop();
     const stolen = steal();
+    const stealText = stolen === undefined ? '' : `; host steal ${stolen.toFixed(0)} % of CPU time`;
     stop = true;
     await Promise.all(loops);
 
     latencies.sort((a, b) => a - b);
-    const pct = (p: number): string =>
-      (
-        latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN
-      ).toFixed(1);
+    const quantile = (p: number): number =>
+      latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))] ?? NaN;
+    const pct = (p: number): string => quantile(p).toFixed(1);
     const total = teamActions + clockActions;
+    figures.push({
+      phase: name,
+      actionsPerSecond: Math.round(total / elapsed),
+      p99: quantile(99),
+      steal: stolen,
+    });
     console.log(`\n${label}`);
     console.log(
       `  ${Math.round(total / elapsed)} acknowledged actions/s (${Math.round(teamActions / elapsed)}/s team decisions + ${Math.round(clockActions / elapsed)}/s clock advances; ${refused} refused${tick === undefined ? '' : `; ${skipped} session-ticks skipped, still busy`})`,
@@ -299,10 +358,10 @@ async function main(): Promise<void> {
     // The main thread (network) and the busiest other one (the session thread, by far).
     const share = (tid: number): number =>
       ((threads1.get(tid) ?? 0) - (threads0.get(tid) ?? 0)) / 10 / elapsed;
-    const others = [...threads1.keys()].filter((t) => t !== child.pid).map(share);
+    const others = [...threads1.keys()].filter((t) => t !== pid).map(share);
     const threads =
       threads1.size > 0
-        ? `: main thread ${share(child.pid ?? 0).toFixed(0)}%, session thread ${Math.max(0, ...others).toFixed(0)}%`
+        ? `: main thread ${share(pid).toFixed(0)}%, session thread ${Math.max(0, ...others).toFixed(0)}%`
         : '';
     console.log(
       `  server CPU: ${perAction.toFixed(0)} µs per action, ${((cpu1 - cpu0) / 1e4 / elapsed).toFixed(0)}% of a core${threads}`,
@@ -317,7 +376,7 @@ async function main(): Promise<void> {
       `  server threads busy (event-loop utilization, blocking writes included): session thread ${Math.round(latency.sessionLoopBusy * 100)}%, main thread ${Math.round(latency.mainLoopBusy * 100)}%; GC pauses: session thread ${pauses(latency.sessionGc)}, main thread ${pauses(latency.mainGc)}`,
     );
     console.log(
-      `  load generator (this process, sharing the machine): ${((own.user + own.system) / 1e4 / elapsed).toFixed(0)}% of a core, event-loop delay ${f(ownDelay)}${stolen ? `; ${stolen}` : ''}`,
+      `  load generator (this process, sharing the machine): ${((own.user + own.system) / 1e4 / elapsed).toFixed(0)}% of a core, event-loop delay ${f(ownDelay)}${stealText}`,
     );
     for (const x of sessions) {
       await x.white.close();
@@ -327,6 +386,7 @@ async function main(): Promise<void> {
 
   if (runs('closed')) {
     await phase(
+      'closed',
       'closed loop (each session plays its next round as soon as the last is acknowledged):',
       undefined,
     );
@@ -334,25 +394,68 @@ async function main(): Promise<void> {
   const tickMs = (1000 * SESSIONS * (TEAMS.length + 1)) / RATE;
   const offered = `offered load ${RATE} actions/s: ${TEAMS.length} decisions + 1 advance per session and tick`;
   if (runs('shared')) {
-    await phase(`every session on one tick every ${tickMs.toFixed(1)} ms (${offered}):`, {
+    await phase('shared', `every session on one tick every ${tickMs.toFixed(1)} ms (${offered}):`, {
       ms: tickMs,
       staggered: false,
     });
   }
   if (runs('staggered')) {
     await phase(
+      'staggered',
       `each session on its own tick, staggered over the ${tickMs.toFixed(1)} ms (${offered}):`,
       { ms: tickMs, staggered: true },
     );
   }
+  return figures;
+}
+
+/** Runs with at most this much host steal count as calm in the summary. */
+const CALM_STEAL = 2;
+
+const median = (xs: readonly number[]): number => {
+  const sorted = [...xs].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1
+    ? (sorted[mid] ?? NaN)
+    : ((sorted[mid - 1] ?? NaN) + (sorted[mid] ?? NaN)) / 2;
+};
+
+/** Each phase over the repeated runs: every run's figures with its steal, and the medians. */
+function summarize(runs: readonly PhaseFigures[][]): void {
+  console.log(
+    `\nsummary of ${runs.length} runs, each on a fresh server (host steal over the phase in brackets):`,
+  );
+  for (const name of PHASES) {
+    const of = runs.flatMap((r) => r.filter((f) => f.phase === name));
+    if (of.length === 0) continue;
+    const steal = (f: PhaseFigures): string =>
+      f.steal === undefined ? '' : ` [${f.steal.toFixed(0)}%]`;
+    const calm = of.filter((f) => f.steal !== undefined && f.steal <= CALM_STEAL);
+    console.log(`  ${name}:`);
+    console.log(
+      `    acknowledged actions/s: ${of.map((f) => `${f.actionsPerSecond}${steal(f)}`).join(', ')}; median ${median(of.map((f) => f.actionsPerSecond)).toFixed(0)}`,
+    );
+    console.log(
+      `    ack p99 (ms): ${of.map((f) => `${f.p99.toFixed(1)}${steal(f)}`).join(', ')}; median ${median(of.map((f) => f.p99)).toFixed(1)}` +
+        (calm.length > 0
+          ? `, over the ${calm.length} calm run(s) (≤ ${CALM_STEAL} % steal) ${median(calm.map((f) => f.p99)).toFixed(1)}`
+          : `; no calm run (≤ ${CALM_STEAL} % steal)`),
+    );
+  }
+}
+
+async function main(): Promise<void> {
+  const results: PhaseFigures[][] = [];
+  for (let run = 1; run <= REPEAT; run++) {
+    if (REPEAT > 1) console.log(`${run > 1 ? '\n' : ''}=== run ${run} of ${REPEAT} ===`);
+    results.push(await measure());
+  }
+  if (REPEAT > 1) summarize(results);
   console.log('\ntargets: ≥ 5,000 actions/s, ack p99 ≤ 20 ms, ≤ 100 KB per idle session');
 }
 
 main().then(
-  () => {
-    child.kill('SIGTERM');
-    child.once('exit', () => process.exit(0));
-  },
+  () => process.exit(0),
   (err: unknown) => {
     console.error(err);
     process.exit(1);
