@@ -55,10 +55,33 @@ function sees(packed: string, from: number, to: number, team: string | undefined
   return false;
 }
 
-/** At least the last `keep` commands' events (trimmed in halves, not one by one). */
+/** The tails' storage comes in chunks of this size (an event list past it is kept as a string). */
+const CHUNK = 16 * 1024;
+/** Chunks trimmed tails gave back, used again before any is allocated (at most `MAX_SPARE`). */
+const spare: Buffer[] = [];
+const MAX_SPARE = 1024;
+
+/**
+ * At least the last `keep` commands' events (trimmed in halves, not one by one), as UTF-8 in
+ * fixed-size chunks outside the JavaScript heap. As strings, they were half of what the session
+ * thread's collector promoted under load (a session runs a hundred commands a second there, so
+ * even a short tail keeps each past two scavenges), and so half of what brought on its full
+ * collections; chunks are neither promoted nor marked. They are reused rather than allocated
+ * (a buffer grown by copies made enough garbage outside the heap for V8 to start full
+ * collections over it). `get` decodes a command's events again, a string that dies young.
+ *
+ * Each command's bytes lie within one chunk, at a position counted from the start of the
+ * first chunk the tail ever had (`base` is where `chunks[0]` begins).
+ */
 export class EventTail {
-  private items: PackedEvents[] = [];
-  /** The seq of `items[0]`. */
+  private chunks: Buffer[] = [];
+  private base = 0;
+  /** Where each command's events begin and end (positions as above). */
+  private begins: number[] = [];
+  private ends: number[] = [];
+  /** The events of commands too large for a chunk, by seq. */
+  private large = new Map<number, PackedEvents>();
+  /** The seq of the first command held. */
   private first = 1;
 
   constructor(private readonly keep: number) {}
@@ -69,22 +92,59 @@ export class EventTail {
   }
 
   push(packed: PackedEvents): void {
-    this.items.push(packed);
-    if (this.items.length > 2 * this.keep) {
-      const drop = this.items.length - this.keep;
-      this.items = this.items.slice(drop);
-      this.first += drop;
+    const seq = this.first + this.ends.length;
+    let at = this.ends.at(-1) ?? this.base;
+    const size = Buffer.byteLength(packed, 'utf8');
+    if (size > CHUNK) {
+      this.large.set(seq, packed);
+      this.begins.push(at);
+      this.ends.push(at);
+    } else {
+      if ((at % CHUNK) + size > CHUNK) at += CHUNK - (at % CHUNK); // on to the next chunk
+      const index = Math.floor((at - this.base) / CHUNK);
+      const chunk = this.chunks[index] ?? this.addChunk();
+      chunk.write(packed, at % CHUNK, 'utf8');
+      this.begins.push(at);
+      this.ends.push(at + size);
     }
+    if (this.ends.length > 2 * this.keep) this.trim(this.ends.length - this.keep);
   }
 
   /** Starts the tail after `seq` (the commands before were not kept). */
   skipTo(seq: number): void {
-    this.items = [];
+    this.trim(this.ends.length);
     this.first = seq + 1;
   }
 
   /** The events of `seq`; undefined when not held. */
   get(seq: number): PackedEvents | undefined {
-    return this.items[seq - this.first];
+    const i = seq - this.first;
+    const begin = this.begins[i];
+    const end = this.ends[i];
+    if (i < 0 || begin === undefined || end === undefined) return undefined;
+    if (begin === end) return this.large.get(seq) ?? '';
+    const chunk = this.chunks[Math.floor((begin - this.base) / CHUNK)];
+    return chunk?.toString('utf8', begin % CHUNK, (begin % CHUNK) + (end - begin));
+  }
+
+  private addChunk(): Buffer {
+    const chunk = spare.pop() ?? Buffer.allocUnsafeSlow(CHUNK);
+    this.chunks.push(chunk);
+    return chunk;
+  }
+
+  /** Drops the first `drop` commands, and gives back the chunks that held only them. */
+  private trim(drop: number): void {
+    const kept = this.begins[drop];
+    const whole = kept === undefined ? this.chunks.length : Math.floor((kept - this.base) / CHUNK);
+    const freed = this.chunks.splice(0, whole);
+    spare.push(...freed.slice(0, MAX_SPARE - spare.length));
+    this.base += whole * CHUNK;
+    if (this.large.size > 0) {
+      for (let seq = this.first; seq < this.first + drop; seq++) this.large.delete(seq);
+    }
+    this.begins = this.begins.slice(drop);
+    this.ends = this.ends.slice(drop);
+    this.first += drop;
   }
 }

@@ -46,4 +46,60 @@ describe('event tail', () => {
       expect(tail.get(last + 1)).toBeUndefined();
     },
   );
+
+  // Events of any text and size (the tail stores them as UTF-8 in 16 KiB chunks, and a list
+  // larger than a chunk apart), pushed and skipped in any order, over several tails at once
+  // (they share the chunks trimmed tails give back).
+  const packed = fc.oneof(
+    { weight: 8, arbitrary: fc.string({ unit: 'binary', maxLength: 1500, size: 'max' }) },
+    { weight: 1, arbitrary: fc.constant('') },
+    {
+      weight: 1,
+      arbitrary: fc
+        .tuple(fc.string({ unit: 'binary', minLength: 1, maxLength: 4 }), fc.nat(9000))
+        .map(([unit, n]) => unit.repeat(n)),
+    },
+  );
+  test.prop(
+    [
+      fc.array(fc.integer({ min: 1, max: 20 }), { minLength: 1, maxLength: 3 }),
+      fc.array(
+        fc.record({
+          tail: fc.nat(2),
+          op: fc.oneof(
+            packed.map((text) => ({ push: text })),
+            fc.nat(50).map((ahead) => ({ skip: ahead })),
+          ),
+        }),
+        { minLength: 20, maxLength: 300 },
+      ),
+    ],
+    { numRuns: 30 },
+  )('gives back every event list it holds as pushed, whatever its text and size', (keeps, ops) => {
+    const tails = keeps.map((keep) => ({
+      keep,
+      tail: new EventTail(keep),
+      held: new Map<number, string>(),
+      last: 0,
+      from: 1,
+    }));
+    for (const { tail: which, op } of ops) {
+      const t = tails[which % tails.length];
+      if (!t) continue;
+      if ('push' in op) {
+        t.tail.push(op.push);
+        t.held.set(++t.last, op.push);
+      } else {
+        t.last += op.skip;
+        t.tail.skipTo(t.last);
+        t.from = t.last + 1;
+      }
+      expect(t.tail.start).toBeGreaterThanOrEqual(t.from);
+      expect(t.tail.start).toBeLessThanOrEqual(Math.max(t.from, t.last - t.keep + 1));
+      for (let seq = t.tail.start; seq <= t.last; seq++)
+        expect(t.tail.get(seq)).toBe(t.held.get(seq));
+      expect(t.tail.get(t.tail.start - 1)).toBeUndefined();
+      expect(t.tail.get(t.last + 1)).toBeUndefined();
+    }
+  });
 });
