@@ -32,13 +32,14 @@ export function stealShareMeter(): () => number | undefined {
   };
 }
 
+/** A steal share as the benchmarks print it ('' when it could not be read). */
+export const stealText = (percent: number | undefined): string =>
+  percent === undefined ? '' : `host steal ${percent.toFixed(0)} % of CPU time`;
+
 /** Starts measuring; the function returned describes the steal since, e.g. "host steal 4 %". */
 export function stealMeter(): () => string {
   const share = stealShareMeter();
-  return () => {
-    const percent = share();
-    return percent === undefined ? '' : `host steal ${percent.toFixed(0)} % of CPU time`;
-  };
+  return () => stealText(share());
 }
 
 /**

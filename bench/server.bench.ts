@@ -44,7 +44,7 @@ import {
 } from '../server/latency.js';
 import type { CreateSessionResponse } from '../server/protocol.js';
 import { LoadClient } from './load-client.js';
-import { stealShareMeter, threadCpu } from './machine.js';
+import { stealShareMeter, stealText, threadCpu } from './machine.js';
 
 const args = process.argv.slice(2);
 const opt = (name: string, dflt: number): number => {
@@ -331,7 +331,6 @@ async function measureOn({ url, dataDir, pid }: ServerProcess): Promise<PhaseFig
     const ownDelay = ownLoop.summary();
     ownLoop.stop();
     const stolen = steal();
-    const stealText = stolen === undefined ? '' : `; host steal ${stolen.toFixed(0)} % of CPU time`;
     stop = true;
     await Promise.all(loops);
 
@@ -376,7 +375,7 @@ async function measureOn({ url, dataDir, pid }: ServerProcess): Promise<PhaseFig
       `  server threads busy (event-loop utilization, blocking writes included): session thread ${Math.round(latency.sessionLoopBusy * 100)}%, main thread ${Math.round(latency.mainLoopBusy * 100)}%; GC pauses: session thread ${pauses(latency.sessionGc)}, main thread ${pauses(latency.mainGc)}`,
     );
     console.log(
-      `  load generator (this process, sharing the machine): ${((own.user + own.system) / 1e4 / elapsed).toFixed(0)}% of a core, event-loop delay ${f(ownDelay)}${stealText}`,
+      `  load generator (this process, sharing the machine): ${((own.user + own.system) / 1e4 / elapsed).toFixed(0)}% of a core, event-loop delay ${f(ownDelay)}${stolen === undefined ? '' : `; ${stealText(stolen)}`}`,
     );
     for (const x of sessions) {
       await x.white.close();

@@ -2,11 +2,11 @@
  * The events of a session's most recent commands, kept to push them to each role (and to
  * catch up connections that fell behind) without replaying the log.
  *
- * Each command's events are kept as one string: every event's JSON (made once however many
- * roles see it) behind its audience. A thousand commands per session kept as event objects
- * made most of the session thread's heap, and of the collector's marking work; one string per
- * command is one object, which the collector does not look into. JSON escapes every control
- * character, so two of them can separate the parts.
+ * Each command's events are packed into one string: every event's JSON (made once however
+ * many roles see it) behind its audience. A thousand commands per session kept as event
+ * objects made most of the session thread's heap, and of the collector's marking work; the
+ * tail keeps the packed strings' bytes outside the heap altogether (see `EventTail`). JSON
+ * escapes every control character, so two of them can separate the parts.
  */
 import type { Audience, EngineEvent, Role } from '../engine/index.js';
 
